@@ -1,0 +1,70 @@
+# makedumpfile with device-backed vmemmap support.
+# `make` builds, `make check` runs all tests, `make demo` runs the job on a
+# generated sample vmcore; both install missing Debian packages first.
+
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS = zlib lzo2 snappy libzstd libdw libelf
+
+# Computed lazily so that `make deps` works before the packages exist.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+OPTFLAGS ?= -O2 -g
+WARNFLAGS = -Wall -Wextra -Wshadow -Wno-unused-parameter -Wformat=2
+CFLAGS ?= $(OPTFLAGS)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -pthread \
+	$(WARNFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS = $(PKG_LIBS) -pthread
+
+BUILD ?= build
+
+LIB_SRCS = \
+	lib/error.c lib/bitmap.c lib/io.c \
+	reader/notes.c reader/source.c reader/elf_vmcore.c reader/kdump_input.c \
+	kernel/vmcoreinfo.c kernel/kernel.c kernel/sparsemem.c \
+	arch/x86_64.c \
+	classify/page_class.c \
+	filter/filter.c filter/devmap.c \
+	writer/codec.c writer/output.c writer/pipeline.c writer/kdump.c \
+	cli/options.c \
+	erase_info.c print_info.c
+
+LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/%.o)
+MAIN_OBJ = $(BUILD)/makedumpfile.o
+
+all: makedumpfile
+
+makedumpfile: $(MAIN_OBJ) $(BUILD)/libmdf.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libmdf.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)
+
+include tests/tests.mk
+-include tests/tools/tools.mk
+
+deps:
+	@scripts/install-deps.sh
+
+install: makedumpfile
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 makedumpfile $(DESTDIR)$(SBINDIR)/makedumpfile
+	install -m 0644 man/makedumpfile.8 $(DESTDIR)$(MANDIR)/man8/makedumpfile.8
+
+clean:
+	rm -rf $(BUILD) makedumpfile tests/tools/mkvmcore
+
+.PHONY: all deps install clean

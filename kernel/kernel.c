@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kernel.h"
+#include "sparsemem.h"
+#include "../arch/arch.h"
+#include "../lib/error.h"
+#include "../lib/util.h"
+#include "../print_info.h"
+#include "../reader/source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct error *kernel_read(struct kernel *k, uint64_t va, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+
+	while (len) {
+		uint64_t pa, leaf, n;
+		struct error *err = k->arch->vtop(k, va, &pa, &leaf);
+
+		if (err)
+			return err;
+		n = MIN((uint64_t)len, leaf - (va & (leaf - 1)));
+		err = source_read_phys(k->src, pa, out, n);
+		if (err)
+			return err;
+		out += n;
+		va += n;
+		len -= n;
+	}
+	return NULL;
+}
+
+struct error *kernel_read_u64(struct kernel *k, uint64_t va, uint64_t *v)
+{
+	uint8_t b[8];
+	struct error *err = kernel_read(k, va, b, sizeof(b));
+
+	if (!err)
+		*v = load_le64(b);
+	return err;
+}
+
+/* "6.1.0-56-amd64" -> KERNEL_VERSION(6, 1, 0); 0 when unparsable. */
+static uint32_t parse_release(const char *rel)
+{
+	unsigned int a = 0, b = 0, c = 0;
+
+	if (sscanf(rel, "%u.%u.%u", &a, &b, &c) < 2)
+		return 0;
+	if (b > 255)
+		b = 255;
+	if (c > 255)
+		c = 255;
+	return KERNEL_VERSION(a, b, c);
+}
+
+static void fill_uts_field(uint8_t *f, const char *s)
+{
+	size_t l = strnlen(s, UTS_FIELD_LEN - 1);
+
+	memset(f, 0, UTS_FIELD_LEN);
+	memcpy(f, s, l);
+}
+
+/* struct new_utsname from init_uts_ns, as makedumpfile stores it in the header. */
+static void read_utsname(struct kernel *k)
+{
+	uint64_t sym, off = 4;	/* uts_namespace starts with a kref (int) */
+	struct error *err;
+
+	if (k->src->format == SOURCE_KDUMP && k->src->kdump) {
+		memcpy(k->utsname, k->src->kdump->utsname, UTSNAME_SIZE);
+		if (k->utsname[2 * UTS_FIELD_LEN])
+			return;
+	}
+	if (vi_symbol(k->vi, "init_uts_ns", &sym)) {
+		vi_offset(k->vi, "uts_namespace.name", &off);
+		err = kernel_read(k, sym + off, k->utsname, UTSNAME_SIZE);
+		if (!err) {
+			size_t i;
+
+			/* Keep each field NUL-terminated whatever memory held. */
+			for (i = 0; i < 6; i++)
+				k->utsname[i * UTS_FIELD_LEN + UTS_FIELD_LEN - 1] = 0;
+			return;
+		}
+		msg_common(k->pr, "WARNING: can't read init_uts_ns (%s); "
+			   "the header's utsname comes from VMCOREINFO.\n", err->msg);
+		error_free(err);
+	}
+	fill_uts_field(k->utsname, "Linux");
+	fill_uts_field(k->utsname + UTS_FIELD_LEN, "");
+	fill_uts_field(k->utsname + 2 * UTS_FIELD_LEN, k->release);
+	fill_uts_field(k->utsname + 3 * UTS_FIELD_LEN, "");
+	fill_uts_field(k->utsname + 4 * UTS_FIELD_LEN, k->arch->uts_machine);
+	fill_uts_field(k->utsname + 5 * UTS_FIELD_LEN, "");
+}
+
+static const struct arch_ops *pick_arch(struct source *src)
+{
+	if (src->format == SOURCE_ELF)
+		return arch_by_machine(src->e_machine);
+	if (src->kdump)
+		return arch_by_uts((const char *)src->kdump->utsname +
+				   4 * UTS_FIELD_LEN);
+	return NULL;
+}
+
+struct error *kernel_open(struct source *src, const struct vmcoreinfo *vi,
+			  struct printer *pr, uint64_t max_mapnr,
+			  struct kernel **out)
+{
+	struct kernel *k;
+	struct error *err;
+	uint64_t v;
+
+	if (!vi)
+		return ERR(ERR_FORMAT,
+			   "%s has no VMCOREINFO; give one with -i VMCOREINFO", src->path);
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return ERR_OOM();
+	k->src = src;
+	k->pr = pr;
+	k->vi = vi;
+	if (!vi_decimal(vi, "PAGESIZE", &v) || v > UINT32_MAX) {
+		err = ERR(ERR_FORMAT, "VMCOREINFO lacks PAGESIZE");
+		goto fail;
+	}
+	err = source_set_page_size(src, (uint32_t)v);
+	if (err)
+		goto fail;
+	k->page_size = src->page_size;
+	k->page_shift = src->page_shift;
+	if (!vi_string(vi, "OSRELEASE", k->release, sizeof(k->release))) {
+		err = ERR(ERR_FORMAT, "VMCOREINFO lacks OSRELEASE");
+		goto fail;
+	}
+	k->version = parse_release(k->release);
+	if (!k->version)
+		msg_common(pr, "WARNING: can't parse the kernel release \"%s\"; "
+			   "assuming a current kernel.\n", k->release);
+	if (!vi_size(vi, "page", &k->struct_page_size) ||
+	    k->struct_page_size < 32 || k->struct_page_size > 1024) {
+		err = ERR(ERR_FORMAT, "VMCOREINFO lacks a plausible SIZE(page)");
+		goto fail;
+	}
+	vi_decimal(vi, "CRASHTIME", &k->crashtime);
+	k->arch = pick_arch(src);
+	if (!k->arch) {
+		err = ERR(ERR_UNSUPPORTED,
+			  "%s: only x86_64 dumps are handled by this build", src->path);
+		goto fail;
+	}
+	err = k->arch->init(k);
+	if (err)
+		goto fail;
+	read_utsname(k);
+	if (!max_mapnr)
+		max_mapnr = src->kdump ? src->kdump->max_mapnr :
+			    DIV_ROUND_UP(src->max_paddr, (uint64_t)k->page_size);
+	k->max_mapnr = max_mapnr;
+	err = sparsemem_init(k, &k->max_mapnr, &k->mm);
+	if (err)
+		goto fail;
+	msg_debug(pr, "max_mapnr    : %llx\n", (unsigned long long)k->max_mapnr);
+	*out = k;
+	return NULL;
+fail:
+	kernel_close(k);
+	return err;
+}
+
+void kernel_close(struct kernel *k)
+{
+	if (!k)
+		return;
+	sparsemem_free(k->mm);
+	if (k->arch && k->arch->cleanup)
+		k->arch->cleanup(k);
+	free(k);
+}

@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ELF64 vmcores: /proc/vmcore (kexec_file_load and kexec_load layouts),
+ * QEMU dump-guest-memory files, and ELF dumps we or makedumpfile wrote.
+ */
+#include "source.h"
+#include "../lib/io.h"
+#include "../lib/bitmap.h"
+#include "../lib/error.h"
+#include "../lib/util.h"
+#include "../print_info.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Physical addresses above this are not real on any supported machine. */
+#define MAX_PHYS_BITS 52
+/* A vmcore with more segments than this is not a vmcore. */
+#define MAX_PHNUM (1u << 22)
+#define MAX_NOTES_SIZE (64u << 20)
+/* Page data is mapped in windows of this size, one window per reader. */
+#define MAP_WINDOW (4u << 20)
+
+/* A disjoint piece of physical memory with data in the file. */
+struct extent {
+	uint64_t start, end;	/* physical byte addresses */
+	uint64_t offset;	/* file offset of start */
+};
+
+struct elf_source {
+	struct source base;
+	struct extent *ext;
+	size_t nr_ext;
+};
+
+static struct elf_source *to_elf(struct source *src)
+{
+	return (struct elf_source *)src;
+}
+
+static void elf_destroy(struct source *src)
+{
+	struct elf_source *es = to_elf(src);
+
+	free(es->ext);
+	free(src->segs);
+	free(src->notes);
+	free(es);
+}
+
+/* Index of the extent holding @paddr, or -1. */
+static ssize_t find_extent(const struct elf_source *es, uint64_t paddr)
+{
+	size_t lo = 0, hi = es->nr_ext;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (paddr < es->ext[mid].start)
+			hi = mid;
+		else if (paddr >= es->ext[mid].end)
+			lo = mid + 1;
+		else
+			return (ssize_t)mid;
+	}
+	return -1;
+}
+
+static struct error *elf_read_phys(struct source *src, uint64_t paddr,
+				   void *buf, size_t len)
+{
+	struct elf_source *es = to_elf(src);
+	uint8_t *out = buf;
+
+	while (len) {
+		ssize_t i = find_extent(es, paddr);
+		uint64_t n;
+		struct error *err;
+
+		if (i < 0)
+			return ERR(ERR_NOTFOUND,
+				   "physical address 0x%llx is not in the dump",
+				   (unsigned long long)paddr);
+		n = MIN((uint64_t)len, es->ext[i].end - paddr);
+		err = pread_full(src->fd, out, n,
+				 es->ext[i].offset + (paddr - es->ext[i].start),
+				 src->path);
+		if (err)
+			return err;
+		out += n;
+		paddr += n;
+		len -= n;
+	}
+	return NULL;
+}
+
+static void elf_fill_bitmaps(struct source *src, uint64_t start, uint64_t end,
+			     uint8_t *present, uint8_t *readable)
+{
+	unsigned int sh = src->page_shift;
+	uint64_t ps = src->page_size;
+	size_t i;
+
+	if (present)
+		memset(present, 0, DIV_ROUND_UP(end - start, 8));
+	if (readable)
+		memset(readable, 0, DIV_ROUND_UP(end - start, 8));
+	/*
+	 * A partial first page counts as present, a partial last page does
+	 * not: the rule makedumpfile's bitmaps follow.
+	 */
+	for (i = 0; i < src->nr_segs; i++) {
+		const struct source_segment *s = &src->segs[i];
+		uint64_t b = MAX(s->paddr >> sh, start);
+		uint64_t e = MIN((s->paddr + s->memsz) >> sh, end);
+
+		if (b >= e)
+			continue;
+		if (present)
+			bm_set_range(present, b - start, e - start);
+		if (readable)
+			bm_set_range(readable, b - start, e - start);
+	}
+	if (!readable)
+		return;
+	/* Pages past p_filesz have no data (a filtered ELF dump, a cut file). */
+	for (i = 0; i < src->nr_segs; i++) {
+		const struct source_segment *s = &src->segs[i];
+		uint64_t b = MAX(DIV_ROUND_UP(s->paddr + s->filesz, ps), start);
+		uint64_t e = MIN(DIV_ROUND_UP(s->paddr + s->memsz, ps), end);
+
+		if (b < e)
+			bm_clear_range(readable, b - start, e - start);
+	}
+}
+
+static uint64_t elf_original_pages(struct source *src, uint64_t max_mapnr)
+{
+	unsigned int sh = src->page_shift;
+	uint64_t n = 0;
+	size_t i;
+
+	/* Duplicated ranges (the kernel text segment) count twice, as in makedumpfile. */
+	for (i = 0; i < src->nr_segs; i++) {
+		const struct source_segment *s = &src->segs[i];
+		uint64_t b = s->paddr >> sh;
+		uint64_t e = MIN((s->paddr + s->memsz) >> sh, max_mapnr);
+
+		if (b < e)
+			n += e - b;
+	}
+	return n;
+}
+
+/* Page reader: windows of the file mapped read-only, pread as fallback. */
+struct elf_page_reader {
+	struct page_reader base;
+	struct elf_source *es;
+	uint8_t *win;
+	uint64_t win_off, win_len;
+	bool use_mmap;
+	uint8_t *scratch;
+};
+
+static void drop_window(struct elf_page_reader *r)
+{
+	if (r->win)
+		munmap(r->win, r->win_len);
+	r->win = NULL;
+	r->win_len = 0;
+}
+
+/* Map a window holding file bytes [off, off + len); NULL if mmap fails. */
+static const uint8_t *map_range(struct elf_page_reader *r, uint64_t off,
+				uint64_t len)
+{
+	struct source *src = &r->es->base;
+	uint64_t start, wlen;
+	void *p;
+
+	if (r->win && off >= r->win_off && off + len <= r->win_off + r->win_len)
+		return r->win + (off - r->win_off);
+	drop_window(r);
+	start = ROUND_DOWN(off, MAP_WINDOW);
+	if (off + len > start + MAP_WINDOW)
+		start = ROUND_DOWN(off, 4096);
+	wlen = MIN((uint64_t)MAP_WINDOW, src->file_size - start);
+	if (off + len > start + wlen)
+		return NULL;
+	p = mmap(NULL, wlen, PROT_READ, MAP_PRIVATE, src->fd, (off_t)start);
+	if (p == MAP_FAILED) {
+		r->use_mmap = false;
+		msg_debug(src->pr, "mmap() of %s failed (%s); reading with read()\n",
+			  src->path, strerror(errno));
+		return NULL;
+	}
+	r->win = p;
+	r->win_off = start;
+	r->win_len = wlen;
+	return r->win + (off - start);
+}
+
+static struct error *elf_reader_read(struct page_reader *pr, uint64_t pfn,
+				     const uint8_t **page)
+{
+	struct elf_page_reader *r = (struct elf_page_reader *)pr;
+	struct elf_source *es = r->es;
+	struct source *src = &es->base;
+	uint64_t ps = src->page_size;
+	uint64_t pa = pfn << src->page_shift;
+	uint64_t done = 0;
+	ssize_t i = find_extent(es, pa);
+
+	if (i >= 0 && es->ext[i].end - pa >= ps) {
+		uint64_t off = es->ext[i].offset + (pa - es->ext[i].start);
+
+		if (r->use_mmap) {
+			const uint8_t *p = map_range(r, off, ps);
+
+			if (p) {
+				*page = p;
+				return NULL;
+			}
+		}
+		*page = r->scratch;
+		return pread_full(src->fd, r->scratch, ps, off, src->path);
+	}
+	/* A page only partly backed by file data: the rest reads as zero. */
+	while (done < ps) {
+		uint64_t a = pa + done, n;
+
+		i = find_extent(es, a);
+		if (i < 0) {
+			uint64_t next = pa + ps;
+			size_t k;
+
+			for (k = 0; k < es->nr_ext; k++)
+				if (es->ext[k].start > a && es->ext[k].start < next)
+					next = es->ext[k].start;
+			memset(r->scratch + done, 0, next - a);
+			done += next - a;
+			continue;
+		}
+		n = MIN(ps - done, es->ext[i].end - a);
+		struct error *err = pread_full(src->fd, r->scratch + done, n,
+					       es->ext[i].offset + (a - es->ext[i].start),
+					       src->path);
+		if (err)
+			return err;
+		done += n;
+	}
+	*page = r->scratch;
+	return NULL;
+}
+
+static void elf_reader_close(struct page_reader *pr)
+{
+	struct elf_page_reader *r = (struct elf_page_reader *)pr;
+
+	drop_window(r);
+	free(r->scratch);
+	free(r);
+}
+
+static const struct page_reader_ops elf_reader_ops = {
+	.read = elf_reader_read,
+	.close = elf_reader_close,
+};
+
+static struct error *elf_reader_open(struct source *src,
+				     struct page_reader **out)
+{
+	struct elf_page_reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return ERR_OOM();
+	r->scratch = malloc(src->page_size);
+	if (!r->scratch) {
+		free(r);
+		return ERR_OOM();
+	}
+	r->base.ops = &elf_reader_ops;
+	r->base.src = src;
+	r->es = to_elf(src);
+	r->use_mmap = src->use_mmap;
+	*out = &r->base;
+	return NULL;
+}
+
+static const struct source_ops elf_ops = {
+	.destroy = elf_destroy,
+	.read_phys = elf_read_phys,
+	.fill_bitmaps = elf_fill_bitmaps,
+	.original_pages = elf_original_pages,
+	.reader_open = elf_reader_open,
+};
+
+static int cmp_extent(const void *a, const void *b)
+{
+	const struct extent *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Turn possibly overlapping segments (the kernel-text PT_LOAD repeats part
+ * of a RAM PT_LOAD) into disjoint extents; overlapping bytes are equal, so
+ * which segment serves them does not matter.
+ */
+static struct error *build_extents(struct elf_source *es)
+{
+	struct source *src = &es->base;
+	struct extent *tmp, *out;
+	size_t n = 0, m = 0, i;
+	uint64_t covered = 0;
+
+	tmp = calloc(src->nr_segs ? src->nr_segs : 1, sizeof(*tmp));
+	if (!tmp)
+		return ERR_OOM();
+	for (i = 0; i < src->nr_segs; i++) {
+		const struct source_segment *s = &src->segs[i];
+
+		if (!s->filesz)
+			continue;
+		tmp[n].start = s->paddr;
+		tmp[n].end = s->paddr + s->filesz;
+		tmp[n].offset = s->offset;
+		n++;
+	}
+	qsort(tmp, n, sizeof(*tmp), cmp_extent);
+	out = calloc(n ? n : 1, sizeof(*out));
+	if (!out) {
+		free(tmp);
+		return ERR_OOM();
+	}
+	for (i = 0; i < n; i++) {
+		struct extent e = tmp[i];
+
+		if (m && e.end <= covered)
+			continue;
+		if (m && e.start < covered) {
+			e.offset += covered - e.start;
+			e.start = covered;
+		}
+		if (m && out[m - 1].end == e.start &&
+		    out[m - 1].offset + (out[m - 1].end - out[m - 1].start) == e.offset)
+			out[m - 1].end = e.end;
+		else
+			out[m++] = e;
+		covered = e.end;
+	}
+	free(tmp);
+	es->ext = out;
+	es->nr_ext = m;
+	return NULL;
+}
+
+static struct error *read_phdrs(struct elf_source *es, const Elf64_Ehdr *eh,
+				Elf64_Phdr **phdrs_out, size_t *phnum_out)
+{
+	struct source *src = &es->base;
+	uint64_t phnum = eh->e_phnum;
+	uint64_t size;
+	Elf64_Phdr *ph;
+	struct error *err;
+
+	if (eh->e_phentsize != sizeof(Elf64_Phdr))
+		return ERR(ERR_FORMAT, "%s: unexpected program header size %u",
+			   src->path, eh->e_phentsize);
+	if (phnum == PN_XNUM) {
+		Elf64_Shdr sh0;
+
+		/* Extended numbering: the count lives in section header 0. */
+		if (eh->e_shoff == 0 || eh->e_shentsize < sizeof(sh0) ||
+		    !range_in(eh->e_shoff, sizeof(sh0), src->file_size))
+			return ERR(ERR_FORMAT,
+				   "%s: e_phnum is PN_XNUM but there is no section header 0",
+				   src->path);
+		err = pread_full(src->fd, &sh0, sizeof(sh0), eh->e_shoff, src->path);
+		if (err)
+			return err;
+		phnum = sh0.sh_info;
+	}
+	if (phnum == 0)
+		return ERR(ERR_FORMAT, "%s: no program headers", src->path);
+	if (phnum > MAX_PHNUM)
+		return ERR(ERR_FORMAT, "%s: implausible number of program headers (%llu)",
+			   src->path, (unsigned long long)phnum);
+	size = phnum * sizeof(Elf64_Phdr);
+	if (!range_in(eh->e_phoff, size, src->file_size))
+		return ERR(ERR_FORMAT,
+			   "%s: program headers (offset 0x%llx, %llu entries) lie beyond the end of the file",
+			   src->path, (unsigned long long)eh->e_phoff,
+			   (unsigned long long)phnum);
+	ph = malloc(size);
+	if (!ph)
+		return ERR_OOM();
+	err = pread_full(src->fd, ph, size, eh->e_phoff, src->path);
+	if (err) {
+		free(ph);
+		return err;
+	}
+	*phdrs_out = ph;
+	*phnum_out = phnum;
+	return NULL;
+}
+
+static struct error *collect_notes(struct elf_source *es, const Elf64_Phdr *ph,
+				   size_t phnum)
+{
+	struct source *src = &es->base;
+	uint64_t total = 0;
+	size_t i;
+	uint8_t *buf;
+
+	for (i = 0; i < phnum; i++) {
+		if (ph[i].p_type != PT_NOTE)
+			continue;
+		if (!range_in(ph[i].p_offset, ph[i].p_filesz, src->file_size))
+			return ERR(ERR_FORMAT,
+				   "%s: PT_NOTE (offset 0x%llx, size 0x%llx) lies beyond the end of the file",
+				   src->path, (unsigned long long)ph[i].p_offset,
+				   (unsigned long long)ph[i].p_filesz);
+		total += ROUND_UP(ph[i].p_filesz, 4);
+		if (total > MAX_NOTES_SIZE)
+			return ERR(ERR_FORMAT, "%s: note segments are implausibly large",
+				   src->path);
+	}
+	if (!total)
+		return NULL;
+	buf = calloc(1, total);
+	if (!buf)
+		return ERR_OOM();
+	total = 0;
+	for (i = 0; i < phnum; i++) {
+		struct error *err;
+
+		if (ph[i].p_type != PT_NOTE || !ph[i].p_filesz)
+			continue;
+		err = pread_full(src->fd, buf + total, ph[i].p_filesz,
+				 ph[i].p_offset, src->path);
+		if (err) {
+			free(buf);
+			return err;
+		}
+		total += ROUND_UP(ph[i].p_filesz, 4);
+	}
+	src->notes = buf;
+	src->notes_size = total;
+	notes_summarize(buf, total, &src->note_info);
+	if (src->note_info.malformed)
+		msg_common(src->pr, "WARNING: the note segment of %s is damaged; "
+			   "using the notes before the damage.\n", src->path);
+	return NULL;
+}
+
+static struct error *collect_loads(struct elf_source *es, const Elf64_Phdr *ph,
+				   size_t phnum)
+{
+	struct source *src = &es->base;
+	uint64_t missing = 0;
+	size_t i, n = 0;
+
+	src->segs = calloc(phnum, sizeof(*src->segs));
+	if (!src->segs)
+		return ERR_OOM();
+	for (i = 0; i < phnum; i++) {
+		struct source_segment *s = &src->segs[n];
+		uint64_t end, avail;
+
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		/* Segments without a physical address are virtual-only. */
+		if (ph[i].p_paddr == UINT64_MAX || ph[i].p_memsz == 0)
+			continue;
+		if (add_overflows(ph[i].p_paddr, ph[i].p_memsz, &end) ||
+		    end > (1ull << MAX_PHYS_BITS))
+			return ERR(ERR_FORMAT,
+				   "%s: PT_LOAD[%zu] [0x%llx, +0x%llx) lies outside the physical address space",
+				   src->path, i, (unsigned long long)ph[i].p_paddr,
+				   (unsigned long long)ph[i].p_memsz);
+		s->paddr = ph[i].p_paddr;
+		s->memsz = ph[i].p_memsz;
+		s->vaddr = ph[i].p_vaddr;
+		s->offset = ph[i].p_offset;
+		s->flags = ph[i].p_flags;
+		s->filesz = MIN(ph[i].p_filesz, ph[i].p_memsz);
+		if (s->filesz && s->offset >= src->file_size) {
+			missing += s->filesz;
+			s->filesz = 0;
+		} else if (s->filesz) {
+			avail = src->file_size - s->offset;
+			if (s->filesz > avail) {
+				missing += s->filesz - avail;
+				s->filesz = avail;
+			}
+		}
+		if (end > src->max_paddr)
+			src->max_paddr = end;
+		n++;
+	}
+	src->nr_segs = n;
+	if (missing) {
+		src->incomplete = true;
+		msg_common(src->pr,
+			   "WARNING: %s is truncated: %llu bytes of memory data are missing; "
+			   "the pages they hold are treated as absent.\n",
+			   src->path, (unsigned long long)missing);
+	}
+	if (!n)
+		return ERR(ERR_FORMAT, "%s: no PT_LOAD segment with a physical address",
+			   src->path);
+	return build_extents(es);
+}
+
+struct error *elf_source_open(int fd, const char *path, bool use_mmap,
+			      struct printer *pr, struct source **out)
+{
+	struct elf_source *es;
+	struct source *src;
+	Elf64_Ehdr eh;
+	Elf64_Phdr *ph = NULL;
+	size_t phnum = 0;
+	struct error *err;
+
+	es = calloc(1, sizeof(*es));
+	if (!es)
+		return ERR_OOM();
+	src = &es->base;
+	src->ops = &elf_ops;
+	src->format = SOURCE_ELF;
+	src->fd = fd;
+	src->path = path;
+	src->use_mmap = use_mmap;
+	src->pr = pr;
+	err = file_size_of(fd, path, &src->file_size);
+	if (err)
+		goto fail;
+	if (src->file_size < sizeof(eh)) {
+		err = ERR(ERR_FORMAT, "%s: too short for an ELF header", path);
+		goto fail;
+	}
+	err = pread_full(fd, &eh, sizeof(eh), 0, path);
+	if (err)
+		goto fail;
+	memcpy(src->elf_header, &eh, sizeof(eh));
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG)) {
+		err = ERR(ERR_FORMAT, "%s: not an ELF file", path);
+		goto fail;
+	}
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64) {
+		err = ERR(ERR_UNSUPPORTED,
+			  "%s: only ELF64 vmcores are handled (this one is ELF32, a 32-bit kernel's)",
+			  path);
+		goto fail;
+	}
+	if (eh.e_ident[EI_DATA] != ELFDATA2LSB) {
+		err = ERR(ERR_UNSUPPORTED, "%s: big-endian vmcores are not handled", path);
+		goto fail;
+	}
+	if (eh.e_type != ET_CORE) {
+		err = ERR(ERR_FORMAT, "%s: ELF type %u is not a core file", path,
+			  eh.e_type);
+		goto fail;
+	}
+	src->e_machine = eh.e_machine;
+	/* QEMU 7.2 writes e_ehsize 8 and puts the phdrs after the shdrs: honour e_phoff. */
+	err = read_phdrs(es, &eh, &ph, &phnum);
+	if (err)
+		goto fail;
+	err = collect_notes(es, ph, phnum);
+	if (err)
+		goto fail;
+	err = collect_loads(es, ph, phnum);
+	if (err)
+		goto fail;
+	free(ph);
+	*out = src;
+	return NULL;
+fail:
+	free(ph);
+	elf_destroy(src);
+	return err;
+}

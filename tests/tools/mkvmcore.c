@@ -1,0 +1,2281 @@
+/*
+ * mkvmcore - synthetic x86_64 Linux crash-dump (ELF vmcore) generator.
+ *
+ * Test tool of the project.  It is an independent model of the *kernel* side:
+ * it lays out physical memory, builds the kernel page tables, the sparsemem
+ * tables, struct pages, pglist_data, utsname, the printk buffer and the
+ * VMCOREINFO note of a chosen kernel profile, and writes them the way
+ * /proc/vmcore (kexec_file_load or kexec_load) or QEMU's dump-guest-memory
+ * present them.  It also predicts, by emulating makedumpfile's page
+ * classification rules, what a filter should exclude (manifest).
+ *
+ * Only libc is used.  Zero pages are never written (sparse output).
+ * See tests/tools/README.md for options and the manifest format.
+ *
+ * (A single source file on purpose: the binary is tests/tools/mkvmcore, so a
+ * source directory of the same name cannot exist beside it.)
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef uint64_t u64;
+typedef int64_t s64;
+typedef uint32_t u32;
+typedef int32_t s32;
+typedef uint16_t u16;
+typedef uint8_t u8;
+
+#define PAGE_SIZE 4096ULL
+#define PAGE_SHIFT 12
+#define SECTION_SIZE_BITS 27
+#define PFN_SECTION_SHIFT (SECTION_SIZE_BITS - PAGE_SHIFT)
+#define PAGES_PER_SECTION (1ULL << PFN_SECTION_SHIFT)
+#define SZ_1M (1ULL << 20)
+#define SZ_2M (1ULL << 21)
+#define SZ_1G (1ULL << 30)
+#define SZ_1T (1ULL << 40)
+#define KMAP_BASE 0xffffffff80000000ULL /* __START_KERNEL_map */
+#define SPAGE 64                         /* sizeof(struct page) */
+#define PAGEBLOCK 512ULL                 /* pfns per 2 MiB */
+#define MAX_ORDER_NR 11                  /* LENGTH(zone.free_area) */
+#define LIST_POISON1 0xdead000000000100ULL
+#define LIST_POISON2 0xdead000000000122ULL
+#define TAIL_MAPPING 0xdead000000000400ULL
+
+#define ALIGN_UP(x, a) (((x) + (a) - 1) / (a) * (a))
+#define ALIGN_DOWN(x, a) ((x) / (a) * (a))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* ------------------------------------------------------------------ */
+/* utilities                                                            */
+/* ------------------------------------------------------------------ */
+
+static bool g_quiet;
+
+static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("mkvmcore: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(2);
+}
+
+static void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void info(const char *fmt, ...)
+{
+	va_list ap;
+	if (g_quiet)
+		return;
+	va_start(ap, fmt);
+	fputs("mkvmcore: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+static void *xcalloc(size_t a, size_t b)
+{
+	void *p = calloc(a ? a : 1, b ? b : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+/* "512M", "16G", "4096", "0x1000", "2T", "4K" */
+static u64 parse_size(const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		die("bad size '%s'", s);
+	u64 mul = 1;
+	switch (toupper((unsigned char)*end)) {
+	case 0: break;
+	case 'K': mul = 1ULL << 10; end++; break;
+	case 'M': mul = 1ULL << 20; end++; break;
+	case 'G': mul = 1ULL << 30; end++; break;
+	case 'T': mul = 1ULL << 40; end++; break;
+	default: die("bad size suffix in '%s'", s);
+	}
+	if (*end == 'i' || *end == 'I')
+		end++;
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end)
+		die("bad size '%s'", s);
+	return (u64)v * mul;
+}
+
+static u64 splitmix64(u64 *state)
+{
+	u64 z = (*state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static u64 hash64(u64 a, u64 b)
+{
+	u64 s = a * 0x9e3779b97f4a7c15ULL ^ (b + 0x632be59bd9b4e019ULL);
+	return splitmix64(&s);
+}
+
+struct rng { u64 s; };
+static u64 rnd(struct rng *r) { return splitmix64(&r->s); }
+static u64 rnd_below(struct rng *r, u64 n) { return n ? rnd(r) % n : 0; }
+
+static int ctz64(u64 x) { return x ? __builtin_ctzll(x) : 64; }
+static int ilog2_floor(u64 x) { return 63 - __builtin_clzll(x); }
+
+/* growable array of ranges [s, e) */
+struct range { u64 s, e; };
+struct rvec { struct range *v; int n, cap; };
+
+static void rv_add(struct rvec *r, u64 s, u64 e)
+{
+	if (e <= s)
+		return;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
+	}
+	r->v[r->n].s = s;
+	r->v[r->n].e = e;
+	r->n++;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+	return x->s < y->s ? -1 : x->s > y->s;
+}
+
+static void rv_normalize(struct rvec *r)
+{
+	if (!r->n)
+		return;
+	qsort(r->v, r->n, sizeof(*r->v), range_cmp);
+	int o = 0;
+	for (int i = 1; i < r->n; i++) {
+		if (r->v[i].s <= r->v[o].e) {
+			if (r->v[i].e > r->v[o].e)
+				r->v[o].e = r->v[i].e;
+		} else
+			r->v[++o] = r->v[i];
+	}
+	r->n = o + 1;
+}
+
+static void rv_subtract(struct rvec *r, u64 s, u64 e)
+{
+	struct rvec out = {0};
+	for (int i = 0; i < r->n; i++) {
+		struct range x = r->v[i];
+		if (x.e <= s || x.s >= e) {
+			rv_add(&out, x.s, x.e);
+			continue;
+		}
+		if (x.s < s)
+			rv_add(&out, x.s, s);
+		if (x.e > e)
+			rv_add(&out, e, x.e);
+	}
+	free(r->v);
+	*r = out;
+}
+
+static bool rv_contains(const struct rvec *r, u64 a)
+{
+	for (int i = 0; i < r->n; i++)
+		if (a >= r->v[i].s && a < r->v[i].e)
+			return true;
+	return false;
+}
+
+/* growable byte buffer */
+struct sbuf { char *p; size_t n, cap; };
+static void sb_put(struct sbuf *b, const void *d, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = MAX(b->cap * 2, b->n + n + 1024);
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->n, d, n);
+	b->n += n;
+	b->p[b->n] = 0;
+}
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	char tmp[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die("format error");
+	if ((size_t)n >= sizeof(tmp)) {
+		char *big = xmalloc(n + 1);
+		va_start(ap, fmt);
+		vsnprintf(big, n + 1, fmt, ap);
+		va_end(ap);
+		sb_put(b, big, n);
+		free(big);
+	} else
+		sb_put(b, tmp, n);
+}
+
+static void put64(u8 *p, u64 v) { memcpy(p, &v, 8); }
+static void put32(u8 *p, u32 v) { memcpy(p, &v, 4); }
+static void put16(u8 *p, u16 v) { memcpy(p, &v, 2); }
+static u64 get64(const u8 *p) { u64 v; memcpy(&v, p, 8); return v; }
+static u32 get32(const u8 *p) { u32 v; memcpy(&v, p, 4); return v; }
+static u16 get16(const u8 *p) { u16 v; memcpy(&v, p, 2); return v; }
+
+/* ------------------------------------------------------------------ */
+/* kernel profiles                                                      */
+/* ------------------------------------------------------------------ */
+
+#define KV(a, b) ((a) * 100 + (b))
+
+enum order_mode { ORD_U16, ORD_U8, ORD_FOLIO, ORD_FLAGS };
+enum huge_mode { HUGE_DTOR, HUGE_FOLIO_DTOR, HUGE_PGFLAG, HUGE_TYPE };
+
+struct profile {
+	const char *name;
+	int ver;                 /* KV(major, minor) */
+	const char *osrelease;
+	const char *uts_version;
+	/* struct page layout (byte offsets) */
+	int off_flags, off_lru, off_mapping, off_index, off_private;
+	int off_mapcount, off_refcount, off_chead, off_memcg;
+	int off_dtor, off_order;   /* in page[1] (relative to page[1]) */
+	int off_cmapcount;         /* page[1] compound/entire mapcount, -1 none */
+	bool export_chead;         /* OFFSET(page.compound_head) exported */
+	bool refcount_name;        /* _refcount (else _count) */
+	int ord_mode, huge_mode;
+	bool slab_flag;            /* PG_slab exists */
+	bool slab_type;            /* slab is a page type (6.10+) */
+	bool slab_overlay;         /* 6.2+: slab.slabs overlays page.mapping */
+	bool old44_slab;           /* 4.4 struct page slab layout */
+	/* page flag bits */
+	int pg_locked, pg_referenced, pg_uptodate, pg_dirty, pg_lru, pg_active;
+	int pg_workingset, pg_slab, pg_owner_priv_1, pg_reserved, pg_private;
+	int pg_writeback, pg_head, pg_swapcache, pg_swapbacked, pg_unevictable;
+	int pg_mlocked, pg_hwpoison, pg_hugetlb;
+	bool export_swapbacked;
+	/* page types (_mapcount values), 0 = not present */
+	s32 t_buddy, t_offline, t_table, t_hugetlb, t_slab, t_unaccepted;
+	bool export_offline, export_unaccepted;
+	int dtor_compound, dtor_hugetlb, dtor_thp;
+	/* sparsemem section flags available */
+	bool sec_online, sec_early, sec_taint;
+	/* misc features */
+	int printk;                /* 0 legacy, 1 legacy+caller_id, 2 lockless */
+	bool uts_off_key;          /* OFFSET(uts_namespace.name) exported (=0) */
+	bool init_top_pgt;         /* else init_level4_pgt */
+	bool has_l5, has_sme, has_kimage_size, has_buildid, has_secbits;
+	bool has_maxphys, has_kallsyms, has_vmap_area_list, has_vmalloc_start;
+	bool has_vmemmap_sym, devdax_compound, kaslr_mem, po_888;
+	/* pglist_data / zone */
+	int size_pglist, off_nr_zones, off_node_start, off_node_present;
+	int off_node_spanned, off_node_id;
+	int size_zone, off_zone_free_area, off_zone_vm_stat, off_zone_spanned;
+	int size_free_area, nr_migrate;
+	u64 image_size;
+};
+
+static const char *const profile_names[] = {
+	"4.4", "4.19", "5.4", "6.1", "6.4", "6.6", "6.9", "6.10", "6.11", "6.12", "6.16", NULL
+};
+
+static void profile_setup(struct profile *p, const char *name)
+{
+	memset(p, 0, sizeof(*p));
+	int maj, min;
+	if (sscanf(name, "%d.%d", &maj, &min) != 2)
+		die("bad profile '%s'", name);
+	bool known = false;
+	for (int i = 0; profile_names[i]; i++)
+		if (!strcmp(profile_names[i], name))
+			known = true;
+	if (!known)
+		die("unknown profile '%s' (known: 4.4 4.19 5.4 6.1 6.4 6.6 6.9 6.10 6.11 6.12 6.16)", name);
+	p->name = name;
+	int v = p->ver = KV(maj, min);
+
+	/* modern (4.18+) struct page layout */
+	p->off_flags = 0;
+	p->off_lru = 8;
+	p->off_chead = 8;
+	p->off_mapping = 24;
+	p->off_index = 32;
+	p->off_private = 40;
+	p->off_mapcount = 48;
+	p->off_refcount = 52;
+	p->off_memcg = 56;
+	p->off_dtor = 16;
+	p->off_order = 17;
+	p->off_cmapcount = 20;
+	p->export_chead = true;
+	p->refcount_name = true;
+	p->ord_mode = ORD_U8;
+	p->huge_mode = HUGE_DTOR;
+	p->slab_flag = true;
+	p->export_swapbacked = true;
+	p->dtor_compound = 1;
+	p->dtor_hugetlb = 2;
+	p->dtor_thp = 3;
+	p->sec_online = p->sec_early = p->sec_taint = true;
+	p->printk = 2;
+	p->uts_off_key = true;
+	p->init_top_pgt = true;
+	p->has_l5 = p->has_sme = p->has_kimage_size = p->has_buildid = true;
+	p->has_secbits = p->has_maxphys = p->has_kallsyms = true;
+	p->has_vmap_area_list = true;
+	p->devdax_compound = true;
+	p->kaslr_mem = true;
+	p->po_888 = true;
+	p->size_pglist = 174208;
+	p->off_nr_zones = 171552;
+	p->off_node_start = 171560;
+	p->off_node_present = 171568;
+	p->off_node_spanned = 171576;
+	p->off_node_id = 171584;
+	p->size_zone = 1536;
+	p->off_zone_free_area = 256;
+	p->off_zone_vm_stat = 1344;
+	p->off_zone_spanned = 144;
+	p->size_free_area = 88;
+	p->nr_migrate = 5;
+	p->image_size = 0x3430000;
+
+	/* page flag numbering used by 4.20 .. 6.9 */
+	p->pg_locked = 0; p->pg_referenced = 1; p->pg_uptodate = 2; p->pg_dirty = 3;
+	p->pg_lru = 4; p->pg_active = 5; p->pg_workingset = 6; p->pg_slab = 9;
+	p->pg_owner_priv_1 = 10; p->pg_reserved = 12; p->pg_private = 13;
+	p->pg_writeback = 15; p->pg_head = 16; p->pg_swapbacked = 19;
+	p->pg_unevictable = 20; p->pg_mlocked = 21; p->pg_hwpoison = 23;
+	p->pg_hugetlb = -1;
+
+	/* page types: 4.18 .. 6.10 "inverted flag" encoding */
+	p->t_buddy = ~0x80;
+	p->t_offline = ~0x100;
+	p->t_table = ~0x200;
+	p->export_offline = true;
+
+	if (v == KV(4, 4)) {
+		p->osrelease = "4.4.0-4-amd64";
+		p->uts_version = "#1 SMP Debian 4.4.302-1 (2022-02-01)";
+		/* 4.4 struct page */
+		p->off_mapping = 8;
+		p->off_index = 16;
+		p->off_mapcount = 24;
+		p->off_refcount = 28;
+		p->off_lru = 32;
+		p->off_chead = 32;
+		p->off_dtor = 40;
+		p->off_order = 42;
+		p->off_cmapcount = 8;  /* compound_mapcount overlays mapping of page[1] */
+		p->off_private = 48;
+		p->off_memcg = 56;
+		p->export_chead = false;
+		p->refcount_name = false;
+		p->ord_mode = ORD_U16;
+		p->old44_slab = true;
+		p->export_swapbacked = false;
+		p->pg_locked = 0; p->pg_referenced = 2; p->pg_uptodate = 3; p->pg_dirty = 4;
+		p->pg_lru = 5; p->pg_active = 6; p->pg_workingset = -1; p->pg_slab = 7;
+		p->pg_owner_priv_1 = 8; p->pg_reserved = 10; p->pg_private = 11;
+		p->pg_writeback = 13; p->pg_head = 14; p->pg_swapcache = 15;
+		p->pg_swapbacked = 18; p->pg_unevictable = 19; p->pg_mlocked = 20;
+		p->pg_hwpoison = 22;
+		p->t_buddy = -128;
+		p->t_offline = 0;
+		p->t_table = 0;
+		p->export_offline = false;
+		p->sec_online = p->sec_early = p->sec_taint = false;
+		p->printk = 0;
+		p->uts_off_key = false;
+		p->init_top_pgt = false;
+		p->has_l5 = p->has_sme = p->has_kimage_size = p->has_buildid = false;
+		p->has_secbits = p->has_maxphys = p->has_kallsyms = false;
+		p->devdax_compound = false;
+		p->po_888 = false;
+		p->size_pglist = 0x1b00 * 4; p->off_nr_zones = 0x1d00; p->off_node_start = 0x1d08;
+		p->off_node_present = 0x1d10; p->off_node_spanned = 0x1d18; p->off_node_id = 0x1d20;
+		p->size_zone = 1664; p->off_zone_free_area = 192; p->off_zone_vm_stat = 1472;
+		p->off_zone_spanned = 1200; p->image_size = 0x3000000;
+	} else if (v == KV(4, 19)) {
+		p->osrelease = "4.19.0-27-amd64";
+		p->uts_version = "#1 SMP Debian 4.19.316-1 (2024-06-25)";
+		p->pg_locked = 0; p->pg_referenced = 2; p->pg_uptodate = 3; p->pg_dirty = 4;
+		p->pg_lru = 5; p->pg_active = 6; p->pg_workingset = -1; p->pg_slab = 8;
+		p->pg_owner_priv_1 = 9; p->pg_reserved = 11; p->pg_private = 12;
+		p->pg_writeback = 14; p->pg_head = 15; p->pg_swapbacked = 18;
+		p->pg_unevictable = 19; p->pg_mlocked = 20; p->pg_hwpoison = 22;
+		p->t_offline = 0;            /* PageOffline is 5.0+ */
+		p->export_offline = false;
+		p->sec_early = p->sec_taint = false;
+		p->printk = 0;
+		p->uts_off_key = false;
+		p->has_buildid = p->has_secbits = p->has_maxphys = p->has_kallsyms = false;
+		p->devdax_compound = false;
+		p->po_888 = false;
+		p->size_pglist = 0x1c3c0; p->off_nr_zones = 0x1a000; p->off_node_start = 0x1a008;
+		p->off_node_present = 0x1a010; p->off_node_spanned = 0x1a018; p->off_node_id = 0x1a020;
+		p->size_zone = 1600; p->off_zone_free_area = 192; p->off_zone_vm_stat = 1408;
+		p->off_zone_spanned = 104; p->image_size = 0x3000000;
+	} else if (v == KV(5, 4)) {
+		p->osrelease = "5.4.0-150-generic";
+		p->uts_version = "#167-Ubuntu SMP Mon May 15 17:35:05 UTC 2023";
+		p->sec_taint = false;
+		p->printk = 1;
+		p->uts_off_key = false;
+		p->has_buildid = p->has_secbits = p->has_maxphys = p->has_kallsyms = false;
+		p->devdax_compound = false;
+		p->size_pglist = 0x2a6c0; p->off_nr_zones = 0x29c00; p->off_node_start = 0x29c08;
+		p->off_node_present = 0x29c10; p->off_node_spanned = 0x29c18; p->off_node_id = 0x29c20;
+		p->size_zone = 1664; p->off_zone_free_area = 192; p->off_zone_vm_stat = 1472;
+		p->off_zone_spanned = 112; p->image_size = 0x3200000;
+	} else if (v == KV(6, 1)) {
+		p->osrelease = "6.1.0-56-amd64";
+		p->uts_version = "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)";
+	} else {
+		/* 6.2+: slab.slabs overlays page.mapping */
+		p->slab_overlay = true;
+		p->off_dtor = 16;
+		p->off_order = 17;
+		if (v == KV(6, 4)) {
+			p->osrelease = "6.4.0-4-amd64";
+			p->uts_version = "#1 SMP PREEMPT_DYNAMIC Debian 6.4.13-1 (2023-08-31)";
+			p->ord_mode = ORD_FOLIO;
+			p->huge_mode = HUGE_FOLIO_DTOR;
+		} else if (v >= KV(6, 6)) {
+			p->ord_mode = ORD_FLAGS;
+			p->off_dtor = -1;
+			p->off_order = -1;
+			p->dtor_compound = p->dtor_hugetlb = p->dtor_thp = 0;
+		}
+		if (v == KV(6, 6)) {
+			p->osrelease = "6.6.15-amd64";
+			p->uts_version = "#1 SMP PREEMPT_DYNAMIC Debian 6.6.15-2 (2024-02-04)";
+			p->huge_mode = HUGE_PGFLAG;
+			p->pg_hugetlb = p->pg_writeback;   /* first tail page's flags */
+		}
+		if (v >= KV(6, 9)) {
+			p->huge_mode = HUGE_TYPE;
+			p->t_hugetlb = ~0x800;
+			p->has_vmap_area_list = false;
+			p->has_vmalloc_start = true;
+			p->has_vmemmap_sym = true;
+		}
+		if (v == KV(6, 9)) {
+			p->osrelease = "6.9.12-amd64";
+			p->uts_version = "#1 SMP PREEMPT_DYNAMIC Debian 6.9.12-1 (2024-07-27)";
+		}
+		if (v >= KV(6, 10)) {
+			/* PG_slab gone; flags reordered (6.12 numbering) */
+			p->slab_flag = false;
+			p->slab_type = true;
+			p->t_slab = ~0x1000;
+			p->pg_locked = 0; p->pg_writeback = 1; p->pg_referenced = 2;
+			p->pg_uptodate = 3; p->pg_dirty = 4; p->pg_lru = 5; p->pg_head = 6;
+			p->pg_active = 8; p->pg_workingset = 9; p->pg_owner_priv_1 = 10;
+			p->pg_reserved = 13; p->pg_private = 14; p->pg_swapbacked = 17;
+			p->pg_unevictable = 18; p->pg_mlocked = 19; p->pg_hwpoison = 20;
+			p->pg_slab = -1;
+		}
+		if (v == KV(6, 10)) {
+			p->osrelease = "6.10.11-amd64";
+			p->uts_version = "#1 SMP PREEMPT_DYNAMIC Debian 6.10.11-1 (2024-09-22)";
+		}
+		if (v == KV(6, 11)) {
+			p->osrelease = "6.11.10-amd64";
+			p->uts_version = "#1 SMP PREEMPT_DYNAMIC Debian 6.11.10-1 (2024-11-23)";
+			p->t_buddy = ~0x40000000;
+			p->t_offline = ~0x20000000;
+			p->t_table = ~0x10000000;
+			p->t_hugetlb = ~0x04000000;
+			p->t_slab = ~0x02000000;
+		}
+		if (v >= KV(6, 12)) {
+			p->t_buddy = (s32)0xf0000000u;
+			p->t_offline = (s32)0xf1000000u;
+			p->t_table = (s32)0xf2000000u;
+			p->t_hugetlb = (s32)0xf4000000u;
+			p->t_slab = (s32)0xf5000000u;
+			p->t_unaccepted = (s32)0xf7000000u;
+			p->off_zone_spanned = 160;
+			p->size_pglist = 174464;
+			p->image_size = 0x2c30000;
+		}
+		if (v == KV(6, 12)) {
+			p->osrelease = "6.12.117+deb12-amd64";
+			p->uts_version = "#1 SMP PREEMPT_DYNAMIC Debian 6.12.117-1~deb12u1 (2026-10-30)";
+		}
+		if (v == KV(6, 16)) {
+			p->osrelease = "6.16.12-amd64";
+			p->uts_version = "#1 SMP PREEMPT_DYNAMIC Debian 6.16.12-1 (2025-10-10)";
+			p->export_unaccepted = true;
+		}
+	}
+	p->pg_swapcache = (v >= KV(4, 10)) ? p->pg_owner_priv_1 : p->pg_swapcache;
+}
+
+/* kernel image layout: offsets from _text (shared by all profiles) */
+#define IMG_PGD            0x1a10000ULL  /* init_top_pgt / swapper_pg_dir */
+#define IMG_L4K            0x1a11000ULL  /* level4_kernel_pgt (5-level) */
+#define IMG_L3K            0x1a12000ULL  /* level3_kernel_pgt */
+#define IMG_L2K            0x1a13000ULL  /* level2_kernel_pgt */
+#define IMG_PRB            0x1a643e0ULL  /* prb (pointer) */
+#define IMG_PRB_STATIC     0x1a64400ULL  /* printk_rb_static */
+#define IMG_LOG_BUF_PTR    0x1a64500ULL  /* log_buf (char *) */
+#define IMG_LOG_BUF_LEN    0x1a64508ULL  /* log_buf_len (int) */
+#define IMG_VMAP_AREA_LIST 0x1b5c430ULL
+#define IMG_UTS            0x1bfb000ULL  /* init_uts_ns */
+#define IMG_NODE_DATA      0x1c393a0ULL  /* node_data[1024] */
+#define IMG_NODE_ONLINE    0x1c3df40ULL  /* node_online_map */
+#define IMG_KALLSYMS       0x11619c8ULL
+#define IMG_LOG_BUF        0x2700000ULL  /* __log_buf (128 KiB) */
+#define IMG_PRB_DESCS      0x2720000ULL  /* 4096 * 24 */
+#define IMG_PRB_INFOS      0x2738000ULL  /* 4096 * 88 */
+#define IMG_CLEAR_SEQ      0x27aad20ULL  /* clear_seq (latched_seq) */
+#define IMG_LOG_FIRST_IDX  0x27aad40ULL
+#define IMG_LOG_NEXT_IDX   0x27aad44ULL
+#define IMG_CLEAR_IDX      0x27aad48ULL
+#define LOG_BUF_SHIFT      17
+#define PRB_DESC_BITS      12
+
+/* ------------------------------------------------------------------ */
+/* page classes                                                         */
+/* ------------------------------------------------------------------ */
+
+enum cls {
+	C_HOLE = 0,     /* struct page exists but no memory (reserved) */
+	C_FW,           /* firmware / low-memory reserved pages (data) */
+	C_KIMAGE,       /* kernel image (text, data, bss) */
+	C_KALLOC,       /* memblock allocations made by this model (tables etc.) */
+	C_MEMMAP,       /* RAM frames backing the vmemmap */
+	C_CRASH,        /* crashkernel reservation (zero) */
+	C_KDATA,        /* other kernel allocations (data) */
+	C_SLAB,         /* slab page (order 0) */
+	C_SLAB_TAIL,    /* tail of a compound slab */
+	C_SLAB_ODD,     /* slab page whose mapping word has bit 0 set */
+	C_PGTABLE,      /* user page-table page (page type table) */
+	C_ZERO,         /* kernel-ish page with all-zero content */
+	C_OWNERPRIV,    /* fs page with PG_owner_priv_1 (== PG_swapcache bit) w/o swapbacked */
+	C_CACHE, C_CACHE_PRIV, C_SWAPCACHE,
+	C_ANON, C_KSM,
+	C_THP_HEAD, C_THP_TAIL,
+	C_HUGE_HEAD, C_HUGE_TAIL,
+	C_FREE_TAIL,
+	C_HWPOISON, C_OFFLINE,
+	C_UNACC_HEAD, C_UNACC_TAIL,
+	C_DEV_RES,      /* pmem: first reserve pfn (slot never initialised with map=dev) */
+	C_DEV_INFO,     /* pmem: info-block pfn (second reserve pfn) */
+	C_DEV_GAP,      /* pmem: memmap area pfn without memmap (zero) */
+	C_DEV_MEMMAP,   /* pmem: memmap area pfn holding device-backed struct pages */
+	C_DEV_DATA,     /* pmem data pfn, unused (zero) */
+	C_DEV_DATA_USED,/* pmem data pfn with content (fsdax file data / devdax) */
+	C_DEV_MAPMEM,   /* map=mem namespace metadata pfn (zero) */
+	C_SLAB_H1, C_SLAB_H2, C_SLAB_H3,
+	C_FREE_H0,
+	C_FREE_H10 = C_FREE_H0 + 10,
+	C_MIXABLE,      /* placeholder during layout */
+	C_COUNT
+};
+
+static bool cls_is_free_head(int c) { return c >= C_FREE_H0 && c <= C_FREE_H10; }
+static bool cls_is_slab_head(int c) { return c == C_SLAB || (c >= C_SLAB_H1 && c <= C_SLAB_H3); }
+
+/* manifest class names */
+static const char *cls_group(int c)
+{
+	if (cls_is_free_head(c) || c == C_FREE_TAIL)
+		return "free";
+	if (cls_is_slab_head(c) || c == C_SLAB_TAIL)
+		return "kernel";
+	switch (c) {
+	case C_HOLE: return NULL;
+	case C_FW: case C_KIMAGE: case C_KALLOC: case C_MEMMAP: case C_KDATA:
+	case C_PGTABLE: return "kernel";
+	case C_CRASH: return "crashkernel";
+	case C_SLAB_ODD: return "slab_mapping_odd";
+	case C_ZERO: return "zero";
+	case C_OWNERPRIV: return "owner_priv";
+	case C_CACHE: return "cache";
+	case C_CACHE_PRIV: return "cache_private";
+	case C_SWAPCACHE: return "swapcache";
+	case C_ANON: return "anon";
+	case C_KSM: return "ksm";
+	case C_THP_HEAD: case C_THP_TAIL: return "thp_anon";
+	case C_HUGE_HEAD: case C_HUGE_TAIL: return "hugetlb";
+	case C_HWPOISON: return "hwpoison";
+	case C_OFFLINE: return "offline";
+	case C_UNACC_HEAD: case C_UNACC_TAIL: return "unaccepted";
+	case C_DEV_RES: case C_DEV_INFO: case C_DEV_GAP: case C_DEV_MEMMAP: return "dbv_meta";
+	case C_DEV_DATA: case C_DEV_DATA_USED: return "pmem_data";
+	case C_DEV_MAPMEM: return "pmem_meta";
+	}
+	return "kernel";
+}
+
+/* mixable classes chosen by --mix */
+enum mixc {
+	M_KERNEL, M_ZERO, M_OWNERPRIV, M_CACHE, M_CACHE_PRIV, M_SWAPCACHE, M_ANON, M_KSM,
+	M_THP, M_HUGETLB, M_HWPOISON, M_OFFLINE, M_UNACCEPTED, M_SLAB_ODD, M_FREE, M_NR
+};
+static const char *const mix_names[M_NR] = {
+	"kernel", "zero", "owner_priv", "cache", "cache_private", "swapcache", "anon", "ksm",
+	"thp_anon", "hugetlb", "hwpoison", "offline", "unaccepted", "slab_mapping_odd", "free"
+};
+static const double mix_default[M_NR] = {
+	9.0, 5.0, 0.5, 10.0, 5.0, 1.0, 10.0, 0.5, 5.0, 3.0, 0.05, 1.0, 1.0, 0.2, 0
+};
+
+/* ------------------------------------------------------------------ */
+/* global state                                                         */
+/* ------------------------------------------------------------------ */
+
+enum layout { L_KEXEC_FILE, L_KEXEC_LOAD, L_QEMU };
+static const char *const layout_names[] = { "kexec_file", "kexec_load", "qemu" };
+enum fillmode { F_TEXT, F_RANDOM, F_MIXED };
+static const char *const fill_names[] = { "text", "random", "mixed" };
+enum { ST_NONE, ST_BUDDY, ST_LRU, ST_COMPOUND };
+static const char *const stale_names[] = { "none", "buddy", "lru", "compound" };
+enum { D_CARVED, D_FULL, D_NONE };
+static const char *const dump_names[] = { "carved", "full", "none" };
+
+#define MAX_PMEM 16
+
+struct pmem {
+	u64 start, size, align;
+	bool devdax, info, map_dev;
+	int stale, dump;
+	/* computed (DEVICE_VMEMMAP.md section 2) */
+	u64 A, dataoff, npfns, end_trunc;
+	u64 base_pfn, reserve, free_pfns, alloc, align_pfns;
+	u64 first_pfn, end_pfn, data_pfn;
+	u64 pgmap_va, mapping_va;
+	u8 uuid[16], puuid[16];
+	int nblocks;
+	u64 block_pa[1024], block_sec[1024];
+	u64 used_data;
+	int compound_order;
+	int load_index;
+	u64 checksum;
+};
+
+struct section {
+	u64 nr;
+	u8 flags;
+	u8 kind;            /* SK_* */
+	bool ram;           /* has boot RAM */
+	bool dev;           /* has ZONE_DEVICE pfns */
+	u64 block_pa;       /* 2 MiB backing block (SK_RAM, SK_DEV) */
+	u64 *frames;        /* SK_PARTIAL: 512 vmemmap page frames (0 = unpopulated) */
+	u8 *cls;            /* PAGES_PER_SECTION class bytes */
+};
+enum { SK_RAM, SK_DEV, SK_PARTIAL };
+
+struct load {
+	int kind;           /* LK_* */
+	u64 paddr, vaddr, size, offset;
+};
+enum { LK_TEXT, LK_RAM, LK_PMEM_CARVED, LK_PMEM_FULL, LK_BIOS };
+static const char *const load_kind_names[] = { "text", "ram", "pmem_carved", "pmem_full", "bios" };
+
+struct alloc_rec { u64 pa, size; int cls; const char *what; };
+
+static struct {
+	struct profile P;
+	const char *profile_name;
+	int layout;
+	u64 ram;
+	u64 seed;
+	u64 kaslr_seed;
+	bool kaslr;
+	bool five;
+	int sme_bit;
+	u64 sme;
+	u64 crash_size;
+	int cpus;
+	int fill;
+	const char *dmesg_file, *manifest, *out;
+	s64 truncate;
+	bool no_vmcoreinfo, qemu_ehsize_ok, gbpages;
+	const char *osrelease, *nodename;
+	u64 crashtime;
+	double mix[M_NR];
+	bool mix_given;
+	s64 used;            /* bytes, -1 default */
+	double used_pct;     /* if > 0 */
+	char cmdline[2048];
+
+	/* physical layout */
+	u64 lowmem, highmem;
+	struct rvec ram_blocks;   /* QEMU RAM blocks */
+	struct rvec e820;         /* System RAM (kernel view) */
+	struct rvec fw;           /* reserved ranges inside RAM blocks (firmware) */
+	struct rvec mapped;       /* direct-mapped ranges */
+	struct rvec freeram;      /* allocator */
+	u64 ck_s, ck_e;
+	u64 img_pa, img_size, text_va, kaslr_off;
+	s64 phys_base;
+	u64 page_offset, vmemmap, vmalloc;
+	int maxphys;
+	u64 nr_roots;             /* LENGTH(mem_section) */
+	struct pmem pm[MAX_PMEM];
+	int npm;
+
+	/* sections */
+	struct section *sec;
+	int nsec;
+	u64 ms_root_pa;           /* mem_section root array */
+	u64 usage_pa;
+
+	/* allocations */
+	struct alloc_rec *allocs;
+	int nallocs, cap_allocs;
+	u64 memmap_chunk_pa, memmap_chunk_size;
+	u64 slab_arena_pa;
+	int slab_arena_pages;
+	u64 pgdat_pa;
+
+	/* page tables */
+	u64 pgd_pa;
+	int npt_pages;
+
+	/* ELF */
+	struct load *loads;
+	int nloads;
+	u64 note_off, note_size, data_end, file_size, phoff;
+	u8 *notes;
+	u64 vmcoreinfo_desc_off, vmcoreinfo_size;
+	struct sbuf vmcoreinfo;
+
+	/* dmesg */
+	char **lines;
+	u64 *line_ts;
+	int nlines;
+
+	/* results */
+	u64 max_mapnr;
+	u64 cls_pages[C_COUNT];
+	u64 cls_pages_dump[C_COUNT];
+	int fd;
+	u64 bytes_written;
+	u64 free_heads;
+	char build_id[41];
+} G;
+
+static const struct profile *P = &G.P;
+
+/* ------------------------------------------------------------------ */
+/* page store: physical pages whose content is an explicit structure    */
+/* ------------------------------------------------------------------ */
+
+struct store_ent { u64 pfn; u8 *data; };
+static struct store_ent *st_tab;
+static u64 st_cap, st_cnt;
+
+static u64 st_slot(u64 pfn) { return hash64(pfn, 77) & (st_cap - 1); }
+
+static u8 *store_find(u64 pfn)
+{
+	if (!st_cap)
+		return NULL;
+	for (u64 i = st_slot(pfn);; i = (i + 1) & (st_cap - 1)) {
+		if (!st_tab[i].data)
+			return NULL;
+		if (st_tab[i].pfn == pfn)
+			return st_tab[i].data;
+	}
+}
+
+static u8 *store_get(u64 pfn)
+{
+	u8 *d = store_find(pfn);
+	if (d)
+		return d;
+	if ((st_cnt + 1) * 2 > st_cap) {
+		struct store_ent *old = st_tab;
+		u64 oc = st_cap;
+		st_cap = st_cap ? st_cap * 2 : 1024;
+		st_tab = xcalloc(st_cap, sizeof(*st_tab));
+		for (u64 i = 0; i < oc; i++)
+			if (old[i].data) {
+				u64 j = st_slot(old[i].pfn);
+				while (st_tab[j].data)
+					j = (j + 1) & (st_cap - 1);
+				st_tab[j] = old[i];
+			}
+		free(old);
+	}
+	u64 j = st_slot(pfn);
+	while (st_tab[j].data)
+		j = (j + 1) & (st_cap - 1);
+	st_tab[j].pfn = pfn;
+	st_tab[j].data = xcalloc(1, PAGE_SIZE);
+	st_cnt++;
+	return st_tab[j].data;
+}
+
+/* write bytes at a physical address into the store */
+static void pwrite_store(u64 pa, const void *d, u64 n)
+{
+	const u8 *s = d;
+	while (n) {
+		u64 off = pa & (PAGE_SIZE - 1);
+		u64 c = MIN(n, PAGE_SIZE - off);
+		memcpy(store_get(pa >> PAGE_SHIFT) + off, s, c);
+		pa += c;
+		s += c;
+		n -= c;
+	}
+}
+
+static void store_zero_range(u64 pa, u64 size)
+{
+	for (u64 p = pa >> PAGE_SHIFT; p < (pa + size + PAGE_SIZE - 1) >> PAGE_SHIFT; p++)
+		store_get(p);
+}
+
+/* kernel virtual -> physical for the two linear regions the model uses */
+static u64 kva_to_pa(u64 va)
+{
+	if (va >= KMAP_BASE)
+		return va - KMAP_BASE + (u64)G.phys_base;
+	if (va >= G.page_offset && va < G.vmalloc)
+		return va - G.page_offset;
+	die("internal: cannot translate va %#" PRIx64, va);
+}
+
+static void vwrite(u64 va, const void *d, u64 n) { pwrite_store(kva_to_pa(va), d, n); }
+static void vwrite64(u64 va, u64 v) { vwrite(va, &v, 8); }
+static void vwrite32(u64 va, u32 v) { vwrite(va, &v, 4); }
+static u64 dmap(u64 pa) { return G.page_offset + pa; }
+static u64 img_va(u64 off) { return G.text_va + off; }
+static u64 page_va(u64 pfn) { return G.vmemmap + pfn * SPAGE; }
+
+/* ------------------------------------------------------------------ */
+/* physical memory layout                                               */
+/* ------------------------------------------------------------------ */
+
+static void record_alloc(u64 pa, u64 size, int cls, const char *what)
+{
+	if (G.nallocs == G.cap_allocs) {
+		G.cap_allocs = G.cap_allocs ? G.cap_allocs * 2 : 64;
+		G.allocs = xrealloc(G.allocs, G.cap_allocs * sizeof(*G.allocs));
+	}
+	G.allocs[G.nallocs++] = (struct alloc_rec){ pa, size, cls, what };
+}
+
+/* memblock-like top-down allocator over System RAM */
+static u64 alloc_phys(u64 size, u64 align, int cls, const char *what)
+{
+	size = ALIGN_UP(size, PAGE_SIZE);
+	for (int i = G.freeram.n - 1; i >= 0; i--) {
+		struct range r = G.freeram.v[i];
+		if (r.e - r.s < size)
+			continue;
+		u64 a = ALIGN_DOWN(r.e - size, align);
+		if (a < r.s)
+			continue;
+		rv_subtract(&G.freeram, a, a + size);
+		record_alloc(a, size, cls, what);
+		return a;
+	}
+	die("out of RAM while allocating %s (%" PRIu64 " bytes); use a larger --ram", what, size);
+}
+
+static u64 alloc_store(u64 size, const char *what)
+{
+	u64 pa = alloc_phys(size, PAGE_SIZE, C_KALLOC, what);
+	store_zero_range(pa, size);
+	return pa;
+}
+
+static void layout_ram(void)
+{
+	u64 ram = G.ram;
+	/* q35: low RAM below 2 GiB when the guest has >= 2.75 GiB */
+	if (ram >= 0xb0000000ULL) {
+		G.lowmem = 0x80000000ULL;
+		G.highmem = ram - G.lowmem;
+	} else {
+		G.lowmem = ram;
+		G.highmem = 0;
+	}
+	rv_add(&G.ram_blocks, 0, G.lowmem);
+	if (G.highmem)
+		rv_add(&G.ram_blocks, 1ULL << 32, (1ULL << 32) + G.highmem);
+
+	rv_add(&G.e820, 0x1000, 0x9fc00);
+	rv_add(&G.e820, 0x100000, G.lowmem - 0x24000);
+	if (G.highmem)
+		rv_add(&G.e820, 1ULL << 32, (1ULL << 32) + G.highmem);
+	/* firmware-reserved parts of the RAM blocks */
+	rv_add(&G.fw, 0, 0x100000);
+	rv_add(&G.fw, G.lowmem - 0x24000, G.lowmem);
+
+	/* legacy pmem carved out of guest RAM */
+	for (int i = 0; i < G.npm; i++) {
+		rv_subtract(&G.e820, G.pm[i].start, G.pm[i].start + G.pm[i].size);
+		rv_subtract(&G.fw, G.pm[i].start, G.pm[i].start + G.pm[i].size);
+	}
+	rv_normalize(&G.e820);
+	if (!G.e820.n)
+		die("no System RAM left");
+
+	/* direct map: all RAM (incl. crashkernel), the first MiB, pmem */
+	for (int i = 0; i < G.e820.n; i++)
+		rv_add(&G.mapped, G.e820.v[i].s, G.e820.v[i].e);
+	rv_add(&G.mapped, 0, 0x100000);
+	for (int i = 0; i < G.npm; i++)
+		rv_add(&G.mapped, G.pm[i].start, G.pm[i].start + G.pm[i].size);
+	rv_normalize(&G.mapped);
+}
+
+static void place_crashkernel_and_image(struct rng *kr)
+{
+	u64 need_img = G.img_size = P->image_size;
+	/* crashkernel: highest 16 MiB aligned fit below 4 GiB, above the image area */
+	G.ck_s = G.ck_e = 0;
+	if (G.crash_size) {
+		for (int i = G.e820.n - 1; i >= 0; i--) {
+			struct range r = G.e820.v[i];
+			if (r.s >= (1ULL << 32))
+				continue;
+			u64 e = ALIGN_DOWN(MIN(r.e, 1ULL << 32), 16 * SZ_1M);
+			if (e < G.crash_size)
+				continue;
+			u64 s = e - G.crash_size;
+			if (s >= r.s && s >= 64 * SZ_1M + need_img) {
+				G.ck_s = s;
+				G.ck_e = e;
+				break;
+			}
+		}
+		if (!G.ck_e)
+			die("cannot place a %" PRIu64 " MiB crashkernel; use --crashkernel 0 or more --ram",
+			    G.crash_size >> 20);
+	}
+	/* kernel image: 2 MiB aligned, >= 16 MiB, low RAM, not in crashkernel */
+	struct rvec cand = {0};
+	for (int i = 0; i < G.e820.n; i++) {
+		u64 s = MAX(G.e820.v[i].s, 16 * SZ_1M), e = MIN(G.e820.v[i].e, 1ULL << 32);
+		if (e > s)
+			rv_add(&cand, s, e);
+	}
+	if (G.ck_e)
+		rv_subtract(&cand, G.ck_s, G.ck_e);
+	/* leave room for allocations at the top of the lowest block: limit image to below 60% */
+	u64 slots = 0;
+	for (int i = 0; i < cand.n; i++) {
+		u64 s = ALIGN_UP(cand.v[i].s, SZ_2M);
+		if (cand.v[i].e > s + need_img)
+			slots += (cand.v[i].e - need_img - s) / SZ_2M + 1;
+	}
+	if (!slots)
+		die("no room for the kernel image; use more --ram");
+	u64 pick = G.kaslr ? rnd_below(kr, slots / 2 + 1) : 0;
+	for (int i = 0; i < cand.n; i++) {
+		u64 s = ALIGN_UP(cand.v[i].s, SZ_2M);
+		if (cand.v[i].e <= s + need_img)
+			continue;
+		u64 n = (cand.v[i].e - need_img - s) / SZ_2M + 1;
+		if (pick < n) {
+			G.img_pa = s + pick * SZ_2M;
+			break;
+		}
+		pick -= n;
+	}
+	free(cand.v);
+	/* virtual KASLR offset, independent of the physical one */
+	G.kaslr_off = 0;
+	if (G.kaslr) {
+		u64 maxoff = SZ_1G - 16 * SZ_1M - ALIGN_UP(need_img, SZ_2M);
+		G.kaslr_off = rnd_below(kr, maxoff / SZ_2M) * SZ_2M;
+	}
+	G.text_va = KMAP_BASE + 16 * SZ_1M + G.kaslr_off;
+	G.phys_base = (s64)G.img_pa - (s64)(G.text_va - KMAP_BASE);
+}
+
+static void randomize_memory(struct rng *kr)
+{
+	u64 maxpa = 0;
+	for (int i = 0; i < G.mapped.n; i++)
+		maxpa = MAX(maxpa, G.mapped.v[i].e);
+	if (!P->kaslr_mem || !G.kaslr) {
+		if (G.five) {
+			G.page_offset = 0xff11000000000000ULL;
+			G.vmalloc = 0xffa0000000000000ULL;
+			G.vmemmap = 0xffd4000000000000ULL;
+		} else {
+			G.page_offset = P->po_888 ? 0xffff888000000000ULL : 0xffff880000000000ULL;
+			G.vmalloc = 0xffffc90000000000ULL;
+			G.vmemmap = 0xffffea0000000000ULL;
+		}
+		return;
+	}
+	u64 start = G.five ? 0xff11000000000000ULL
+			   : (P->po_888 ? 0xffff888000000000ULL : 0xffff880000000000ULL);
+	u64 end = 0xfffffe0000000000ULL;
+	u64 max_tb = 1ULL << (G.maxphys - 40);
+	u64 direct_tb = MIN(max_tb, (maxpa + SZ_1T - 1) / SZ_1T + 10);
+	u64 vmalloc_tb = G.five ? 12800 : 32;
+	u64 vmemmap_tb = MAX(1, (direct_tb * SPAGE + PAGE_SIZE - 1) / PAGE_SIZE);
+	u64 size[3] = { direct_tb * SZ_1T, vmalloc_tb * SZ_1T, vmemmap_tb * SZ_1T };
+	u64 base[3];
+	u64 remain = end - start - size[0] - size[1] - size[2];
+	u64 va = start;
+	for (int i = 0; i < 3; i++) {
+		u64 entropy = remain / (3 - i);
+		u64 r = rnd_below(kr, entropy / SZ_1G + 1) * SZ_1G;
+		va += r;
+		base[i] = va;
+		va += size[i];
+		va = ALIGN_UP(va + 1, SZ_1G);
+		remain -= entropy;
+	}
+	G.page_offset = base[0];
+	G.vmalloc = base[1];
+	G.vmemmap = base[2];
+}
+
+/* ------------------------------------------------------------------ */
+/* pmem namespaces (DEVICE_VMEMMAP.md section 2)                        */
+/* ------------------------------------------------------------------ */
+
+static void pmem_compute(struct pmem *n, struct rng *r)
+{
+	if (n->start % SZ_2M || n->size % SZ_2M)
+		die("--pmem start and size must be 2 MiB aligned");
+	if (n->size < 16 * SZ_1M)
+		die("--pmem size must be at least 16M");
+	if (n->start + n->size > (1ULL << G.maxphys))
+		die("--pmem range beyond MAX_PHYSMEM_BITS (%d)", G.maxphys);
+	n->A = MAX(n->align, SZ_2M);
+	u64 B = n->start;
+	u64 npfns0 = (n->size - 8192) / PAGE_SIZE;
+	n->end_trunc = (B + n->size) - ALIGN_DOWN(B + n->size, n->A);
+	if (n->map_dev)
+		n->dataoff = ALIGN_UP(B + 8192 + SPAGE * npfns0, n->A) - B;
+	else
+		n->dataoff = ALIGN_UP(B + 8192, n->A) - B;
+	if (n->dataoff + n->end_trunc >= n->size)
+		die("--pmem namespace at %#" PRIx64 " too small for align %#" PRIx64, B, n->align);
+	n->npfns = (n->size - n->dataoff - n->end_trunc) / PAGE_SIZE;
+	n->first_pfn = B >> PAGE_SHIFT;
+	n->end_pfn = (B + n->size - n->end_trunc) >> PAGE_SHIFT;
+	n->data_pfn = n->first_pfn + n->dataoff / PAGE_SIZE;
+	n->base_pfn = n->first_pfn;
+	n->reserve = 2;
+	n->free_pfns = n->dataoff / PAGE_SIZE - 2;
+	n->compound_order = 0;
+	if (n->devdax && P->devdax_compound && n->align > PAGE_SIZE)
+		n->compound_order = ilog2_floor(n->align / PAGE_SIZE);
+	u64 used = MIN(n->npfns / 4, 16384);
+	if (n->compound_order)
+		used = ALIGN_UP(used, 1ULL << n->compound_order);
+	n->used_data = MIN(used, n->npfns);
+	for (int i = 0; i < 16; i++) {
+		n->uuid[i] = (u8)rnd(r);
+		n->puuid[i] = (u8)rnd(r);
+	}
+	n->uuid[6] = (n->uuid[6] & 0x0f) | 0x40;
+	n->puuid[6] = (n->puuid[6] & 0x0f) | 0x40;
+}
+
+static struct pmem *pmem_of_pfn(u64 pfn)
+{
+	for (int i = 0; i < G.npm; i++)
+		if (pfn >= G.pm[i].first_pfn && pfn < G.pm[i].first_pfn + G.pm[i].size / PAGE_SIZE)
+			return &G.pm[i];
+	return NULL;
+}
+
+/* Fletcher-64 over 32-bit little-endian words (nd_fletcher64) */
+static u64 fletcher64(const u8 *buf, size_t len)
+{
+	u32 lo = 0;
+	u64 hi = 0;
+	for (size_t i = 0; i < len / 4; i++) {
+		lo += get32(buf + i * 4);
+		hi += lo;
+	}
+	return hi << 32 | lo;
+}
+
+static void pmem_info_block(struct pmem *n)
+{
+	if (!n->info)
+		return;
+	u8 sb[4096];
+	memset(sb, 0, sizeof(sb));
+	memcpy(sb, n->devdax ? "NVDIMM_DAX_INFO" : "NVDIMM_PFN_INFO", 16);
+	memcpy(sb + 16, n->uuid, 16);
+	memcpy(sb + 32, n->puuid, 16);
+	put32(sb + 48, 0);                  /* flags */
+	put16(sb + 52, 1);                  /* version_major */
+	put16(sb + 54, 4);                  /* version_minor */
+	put64(sb + 56, n->dataoff);
+	put64(sb + 64, n->npfns);
+	put32(sb + 72, n->map_dev ? 2 : 1); /* PFN_MODE_PMEM / PFN_MODE_RAM */
+	put32(sb + 76, 0);                  /* start_pad */
+	put32(sb + 80, (u32)n->end_trunc);
+	put32(sb + 84, (u32)n->align);
+	put32(sb + 88, (u32)PAGE_SIZE);
+	put16(sb + 92, SPAGE);
+	n->checksum = fletcher64(sb, sizeof(sb));
+	put64(sb + 4088, n->checksum);
+	pwrite_store(n->start + 4096, sb, sizeof(sb));
+}
+
+/* ------------------------------------------------------------------ */
+/* sparsemem sections                                                   */
+/* ------------------------------------------------------------------ */
+
+static int sec_cmp(const void *a, const void *b)
+{
+	const struct section *x = a, *y = b;
+	return x->nr < y->nr ? -1 : x->nr > y->nr;
+}
+
+static struct section *sec_find(u64 nr)
+{
+	int lo = 0, hi = G.nsec - 1;
+	while (lo <= hi) {
+		int m = (lo + hi) / 2;
+		if (G.sec[m].nr == nr)
+			return &G.sec[m];
+		if (G.sec[m].nr < nr)
+			lo = m + 1;
+		else
+			hi = m - 1;
+	}
+	return NULL;
+}
+
+static struct section *sec_get(u64 nr)
+{
+	struct section *s = sec_find(nr);
+	if (s)
+		return s;
+	G.sec = xrealloc(G.sec, (G.nsec + 1) * sizeof(*G.sec));
+	s = &G.sec[G.nsec++];
+	memset(s, 0, sizeof(*s));
+	s->nr = nr;
+	qsort(G.sec, G.nsec, sizeof(*G.sec), sec_cmp);
+	return sec_find(nr);
+}
+
+static int cls_of(u64 pfn)
+{
+	struct section *s = sec_find(pfn >> PFN_SECTION_SHIFT);
+	return s ? s->cls[pfn & (PAGES_PER_SECTION - 1)] : -1;
+}
+
+static void set_cls(u64 spfn, u64 epfn, int c)
+{
+	while (spfn < epfn) {
+		struct section *s = sec_find(spfn >> PFN_SECTION_SHIFT);
+		u64 send = ((spfn >> PFN_SECTION_SHIFT) + 1) << PFN_SECTION_SHIFT;
+		u64 e = MIN(epfn, send);
+		if (s)
+			memset(s->cls + (spfn & (PAGES_PER_SECTION - 1)), c, e - spfn);
+		spfn = e;
+	}
+}
+
+static void build_sections(void)
+{
+	/* boot RAM sections */
+	for (int i = 0; i < G.e820.n; i++) {
+		u64 s = G.e820.v[i].s >> SECTION_SIZE_BITS;
+		u64 e = (G.e820.v[i].e - 1) >> SECTION_SIZE_BITS;
+		for (u64 nr = s; nr <= e; nr++) {
+			struct section *x = sec_get(nr);
+			x->ram = true;
+			x->kind = SK_RAM;
+		}
+	}
+	/* ZONE_DEVICE sections */
+	for (int i = 0; i < G.npm; i++) {
+		struct pmem *n = &G.pm[i];
+		for (u64 nr = n->first_pfn >> PFN_SECTION_SHIFT;
+		     nr <= (n->end_pfn - 1) >> PFN_SECTION_SHIFT; nr++) {
+			struct section *x = sec_get(nr);
+			u64 ss = nr << PFN_SECTION_SHIFT, se = ss + PAGES_PER_SECTION;
+			bool full = n->first_pfn <= ss && n->end_pfn >= se;
+			x->dev = true;
+			if (x->ram) {
+				continue; /* early section: memmap already there */
+			} else if (full) {
+				x->kind = n->map_dev ? SK_DEV : SK_RAM;
+			} else {
+				x->kind = SK_PARTIAL;
+				if (!x->frames)
+					x->frames = xcalloc(512, sizeof(u64));
+			}
+		}
+	}
+	for (int i = 0; i < G.nsec; i++) {
+		struct section *x = &G.sec[i];
+		u8 f = 0x3;
+		if (x->ram) {
+			if (P->sec_online)
+				f |= 0x4;
+			if (P->sec_early)
+				f |= 0x8;
+		}
+		if (x->dev && P->sec_taint) {
+			u64 ss = x->nr << PFN_SECTION_SHIFT, se = ss + PAGES_PER_SECTION;
+			for (int k = 0; k < G.npm; k++) {
+				struct pmem *n = &G.pm[k];
+				if ((n->first_pfn > ss && n->first_pfn < se) ||
+				    (n->end_pfn > ss && n->end_pfn < se))
+					f |= 0x10;
+			}
+		}
+		x->flags = f;
+		x->cls = xcalloc(PAGES_PER_SECTION, 1);
+	}
+}
+
+static u64 try_alloc_phys(u64 size, u64 align, int cls, const char *what)
+{
+	size = ALIGN_UP(size, PAGE_SIZE);
+	for (int i = G.freeram.n - 1; i >= 0; i--) {
+		struct range r = G.freeram.v[i];
+		if (r.e - r.s < size)
+			continue;
+		u64 a = ALIGN_DOWN(r.e - size, align);
+		if (a < r.s)
+			continue;
+		rv_subtract(&G.freeram, a, a + size);
+		record_alloc(a, size, cls, what);
+		return a;
+	}
+	return ~0ULL;
+}
+
+static void allocate_memmaps(void)
+{
+	/* altmap blocks for device sections, per namespace in section order */
+	for (int k = 0; k < G.npm; k++) {
+		struct pmem *n = &G.pm[k];
+		n->alloc = n->align_pfns = 0;
+		for (int i = 0; i < G.nsec; i++) {
+			struct section *x = &G.sec[i];
+			if (x->kind != SK_DEV || (x->nr << PFN_SECTION_SHIFT) < n->first_pfn ||
+			    (x->nr << PFN_SECTION_SHIFT) >= n->end_pfn)
+				continue;
+			u64 next = n->base_pfn + n->reserve + n->alloc + n->align_pfns;
+			u64 al = ALIGN_UP(next, 512) - next;
+			if (n->alloc + n->align_pfns + al + 512 > n->free_pfns)
+				die("internal: altmap exhausted");
+			n->align_pfns += al;
+			u64 pfn = next + al;
+			n->alloc += 512;
+			x->block_pa = pfn << PAGE_SHIFT;
+			if (n->nblocks < 1024) {
+				n->block_pa[n->nblocks] = x->block_pa;
+				n->block_sec[n->nblocks] = x->nr;
+				n->nblocks++;
+			}
+		}
+	}
+	/* RAM-backed 2 MiB blocks: one contiguous buffer like sparse_buffer_init() */
+	int nram = 0;
+	for (int i = 0; i < G.nsec; i++)
+		if (G.sec[i].kind == SK_RAM)
+			nram++;
+	u64 chunk = try_alloc_phys((u64)nram * SZ_2M, SZ_2M, C_MEMMAP, "memmap");
+	G.memmap_chunk_pa = chunk;
+	G.memmap_chunk_size = (u64)nram * SZ_2M;
+	int j = 0;
+	for (int i = 0; i < G.nsec; i++) {
+		struct section *x = &G.sec[i];
+		if (x->kind != SK_RAM)
+			continue;
+		if (chunk != ~0ULL)
+			x->block_pa = chunk + (u64)j++ * SZ_2M;
+		else
+			x->block_pa = alloc_phys(SZ_2M, SZ_2M, C_MEMMAP, "memmap");
+	}
+	if (chunk == ~0ULL) {
+		G.memmap_chunk_pa = 0;
+		G.memmap_chunk_size = 0;
+	}
+	/* partially populated device sections: 4 KiB pages from RAM */
+	for (int i = 0; i < G.nsec; i++) {
+		struct section *x = &G.sec[i];
+		if (x->kind != SK_PARTIAL)
+			continue;
+		u64 ss = x->nr << PFN_SECTION_SHIFT;
+		for (int k = 0; k < G.npm; k++) {
+			struct pmem *n = &G.pm[k];
+			u64 a = MAX(ss, n->first_pfn), b = MIN(ss + PAGES_PER_SECTION, n->end_pfn);
+			for (u64 p = ALIGN_DOWN(a, 64); p < b; p += 64) {
+				int idx = (int)((p - ss) / 64);
+				if (!x->frames[idx])
+					x->frames[idx] = alloc_phys(PAGE_SIZE, PAGE_SIZE, C_MEMMAP, "memmap (4K)");
+			}
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* kernel page tables                                                   */
+/* ------------------------------------------------------------------ */
+
+#define PTE_PRESENT 0x1ULL
+#define PTE_PSE 0x80ULL
+#define PTE_TABLE 0x63ULL
+#define PTE_LARGE 0x80000000000001e3ULL
+#define PTE_LARGE_X 0x00000000000001e1ULL
+#define PTE_4K 0x8000000000000163ULL
+#define PTE_ADDR 0x000ffffffffff000ULL
+
+static u64 *pt_page(u64 pa) { return (u64 *)store_get(pa >> PAGE_SHIFT); }
+
+static u64 pt_alloc(void)
+{
+	G.npt_pages++;
+	return alloc_store(PAGE_SIZE, "page table");
+}
+
+static void pt_map(u64 va, u64 pa, int leaf_shift, u64 flags)
+{
+	u64 table = G.pgd_pa;
+	int top = G.five ? 48 : 39;
+	for (int sh = top; sh > leaf_shift; sh -= 9) {
+		u64 *e = &pt_page(table)[(va >> sh) & 511];
+		if (!(*e & PTE_PRESENT))
+			*e = pt_alloc() | PTE_TABLE | G.sme;
+		else if (*e & PTE_PSE)
+			die("internal: page table conflict at va %#" PRIx64, va);
+		table = *e & PTE_ADDR & ~G.sme;
+	}
+	u64 *e = &pt_page(table)[(va >> leaf_shift) & 511];
+	*e = pa | flags | G.sme;
+}
+
+static void build_page_tables(void)
+{
+	G.pgd_pa = G.img_pa + IMG_PGD;
+	store_get(G.pgd_pa >> PAGE_SHIFT);
+	/* kernel image mapping through the static tables in the image */
+	u64 l3 = G.img_pa + IMG_L3K, l2 = G.img_pa + IMG_L2K;
+	if (G.five) {
+		u64 l4 = G.img_pa + IMG_L4K;
+		pt_page(G.pgd_pa)[511] = l4 | PTE_TABLE | G.sme;
+		pt_page(l4)[511] = l3 | PTE_TABLE | G.sme;
+	} else {
+		pt_page(G.pgd_pa)[511] = l3 | PTE_TABLE | G.sme;
+	}
+	pt_page(l3)[510] = l2 | PTE_TABLE | G.sme;
+	u64 first = (G.text_va - KMAP_BASE) / SZ_2M;
+	u64 last = (G.text_va - KMAP_BASE + G.img_size + SZ_2M - 1) / SZ_2M;
+	u64 textend = first + (last - first) * 2 / 5;
+	for (u64 i = first; i < last; i++)
+		pt_map(KMAP_BASE + i * SZ_2M, (u64)((s64)(i * SZ_2M) + G.phys_base), 21,
+		       i < textend ? PTE_LARGE_X : PTE_LARGE);
+
+	/* direct map */
+	for (int i = 0; i < G.mapped.n; i++) {
+		u64 pa = G.mapped.v[i].s, e = G.mapped.v[i].e;
+		while (pa < e) {
+			if (G.gbpages && pa % SZ_1G == 0 && pa + SZ_1G <= e) {
+				pt_map(dmap(pa), pa, 30, PTE_LARGE);
+				pa += SZ_1G;
+			} else if (pa % SZ_2M == 0 && pa + SZ_2M <= e) {
+				pt_map(dmap(pa), pa, 21, PTE_LARGE);
+				pa += SZ_2M;
+			} else {
+				pt_map(dmap(pa), pa, 12, PTE_4K);
+				pa += PAGE_SIZE;
+			}
+		}
+	}
+
+	/* vmemmap */
+	for (int i = 0; i < G.nsec; i++) {
+		struct section *x = &G.sec[i];
+		u64 va = G.vmemmap + x->nr * SZ_2M;
+		if (x->kind == SK_PARTIAL) {
+			for (int k = 0; k < 512; k++)
+				if (x->frames[k])
+					pt_map(va + (u64)k * PAGE_SIZE, x->frames[k], 12, PTE_4K);
+		} else {
+			pt_map(va, x->block_pa, 21, PTE_LARGE);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* class map: fixed regions and the random mix                          */
+/* ------------------------------------------------------------------ */
+
+static int zone_of(u64 pfn)
+{
+	if (cls_of(pfn) >= C_DEV_RES && cls_of(pfn) <= C_DEV_MAPMEM)
+		return 4; /* ZONE_DEVICE */
+	if (pfn < 0x1000)
+		return 0;     /* DMA */
+	if (pfn < 0x100000)
+		return 1;     /* DMA32 */
+	return 2;             /* NORMAL */
+}
+
+static void set_range_cls_pa(u64 s, u64 e, int c)
+{
+	set_cls(s >> PAGE_SHIFT, (e + PAGE_SIZE - 1) >> PAGE_SHIFT, c);
+}
+
+/* free buddy block bookkeeping for the zone free lists */
+struct headvec { u64 *v; u64 n, cap, cursor; };
+static struct headvec free_heads[5][MAX_ORDER_NR];
+
+static void add_free_head(u64 pfn, int order)
+{
+	struct headvec *h = &free_heads[zone_of(pfn)][order];
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 256;
+		h->v = xrealloc(h->v, h->cap * sizeof(u64));
+	}
+	h->v[h->n++] = pfn;
+}
+
+static void put_free_block(u64 p, int order)
+{
+	set_cls(p, p + 1, C_FREE_H0 + order);
+	if (order)
+		set_cls(p + 1, p + (1ULL << order), C_FREE_TAIL);
+}
+
+static void put_compound(u64 p, int order, int head, int tail)
+{
+	set_cls(p, p + 1, head);
+	set_cls(p + 1, p + (1ULL << order), tail);
+}
+
+static bool mix_supported(int k)
+{
+	switch (k) {
+	case M_OFFLINE: return P->export_offline;
+	case M_UNACCEPTED: return P->export_unaccepted;
+	case M_SLAB_ODD: return P->slab_overlay;
+	default: return true;
+	}
+}
+
+static void assign_classes(struct rng *r)
+{
+	/* RAM */
+	for (int i = 0; i < G.e820.n; i++)
+		set_range_cls_pa(G.e820.v[i].s, G.e820.v[i].e, C_MIXABLE);
+	for (int i = 0; i < G.fw.n; i++)
+		set_range_cls_pa(G.fw.v[i].s, G.fw.v[i].e, C_FW);
+	set_range_cls_pa(G.img_pa, G.img_pa + G.img_size, C_KIMAGE);
+	if (G.ck_e)
+		set_range_cls_pa(G.ck_s, G.ck_e, C_CRASH);
+	for (int i = 0; i < G.nallocs; i++)
+		set_range_cls_pa(G.allocs[i].pa, G.allocs[i].pa + G.allocs[i].size, G.allocs[i].cls);
+	/* pmem */
+	for (int k = 0; k < G.npm; k++) {
+		struct pmem *n = &G.pm[k];
+		u64 B = n->first_pfn;
+		set_cls(B, n->end_pfn, C_DEV_DATA);
+		set_cls(n->end_pfn, B + n->size / PAGE_SIZE, C_HOLE);
+		if (n->map_dev) {
+			set_cls(B, B + 1, C_DEV_RES);
+			set_cls(B + 1, B + 2, C_DEV_INFO);
+			set_cls(B + 2, n->data_pfn, C_DEV_GAP);
+			for (int b = 0; b < n->nblocks; b++)
+				set_cls(n->block_pa[b] >> PAGE_SHIFT, (n->block_pa[b] >> PAGE_SHIFT) + 512, C_DEV_MEMMAP);
+		} else {
+			set_cls(B, n->data_pfn, C_DEV_MAPMEM);
+			set_cls(B + 1, B + 2, C_DEV_INFO);
+		}
+		u64 u = n->used_data, first = ALIGN_DOWN(u * 3 / 4, MAX(1ULL, 1ULL << n->compound_order));
+		set_cls(n->data_pfn, n->data_pfn + first, C_DEV_DATA_USED);
+		u64 mid = ALIGN_DOWN(n->data_pfn + n->npfns / 2, MAX(512ULL, 1ULL << n->compound_order));
+		if (mid < n->data_pfn + first)
+			mid = n->data_pfn + first;
+		set_cls(mid, MIN(mid + (u - first), n->end_pfn), C_DEV_DATA_USED);
+	}
+
+	/* the mix */
+	u64 M = 0;
+	for (int i = 0; i < G.nsec; i++)
+		for (u64 j = 0; j < PAGES_PER_SECTION; j++)
+			M += G.sec[i].cls[j] == C_MIXABLE;
+	double pct[M_NR], sum = 0;
+	for (int k = 0; k < M_NR; k++) {
+		pct[k] = G.mix_given ? G.mix[k] : mix_default[k];
+		if (k == M_FREE || !mix_supported(k))
+			pct[k] = 0;
+		sum += pct[k];
+	}
+	double used_pages = M * sum / 100.0;
+	double want = used_pages;
+	if (G.used >= 0)
+		want = (double)G.used / PAGE_SIZE;
+	else if (G.used_pct > 0)
+		want = M * G.used_pct / 100.0;
+	else if (!G.mix_given)
+		want = MIN(used_pages, (double)(SZ_1G / PAGE_SIZE));
+	if (want > M)
+		want = M;
+	double scale = used_pages > 0 ? want / used_pages : 0;
+	double rem[M_NR];
+	double tsum = 0;
+	for (int k = 0; k < M_NR; k++) {
+		rem[k] = M * pct[k] / 100.0 * scale;
+		tsum += rem[k];
+	}
+	rem[M_FREE] = MAX(0.0, (double)M - tsum);
+	static const int maxlen[M_NR] = { 32, 16, 4, 32, 16, 8, 32, 4, 1, 1, 2, 16, 1, 4, 1 };
+
+	for (int i = 0; i < G.nsec; i++) {
+		struct section *x = &G.sec[i];
+		u64 base = x->nr << PFN_SECTION_SHIFT;
+		u64 j = 0;
+		while (j < PAGES_PER_SECTION) {
+			if (x->cls[j] != C_MIXABLE) {
+				j++;
+				continue;
+			}
+			u64 e = j;
+			while (e < PAGES_PER_SECTION && x->cls[e] == C_MIXABLE)
+				e++;
+			/* mixable run [base+j, base+e) */
+			u64 p = base + j, end = base + e;
+			while (p < end) {
+				u64 be = MIN(ALIGN_UP(p + 1, PAGEBLOCK), end);
+				if (p % PAGEBLOCK == 0 && end - p >= PAGEBLOCK) {
+					bool can1024 = p % 1024 == 0 && end - p >= 1024;
+					double small = 0;
+					for (int k = 0; k < M_NR; k++)
+						if (k != M_THP && k != M_HUGETLB && k != M_UNACCEPTED && k != M_FREE)
+							small += MAX(0.0, rem[k]);
+					double w[5] = { MAX(0.0, rem[M_THP]), MAX(0.0, rem[M_HUGETLB]),
+							can1024 ? MAX(0.0, rem[M_UNACCEPTED]) : 0,
+							rem[M_FREE] * 0.9, small + rem[M_FREE] * 0.1 };
+					double tot = w[0] + w[1] + w[2] + w[3] + w[4];
+					int pick = 3;
+					if (tot > 0) {
+						double x0 = (double)(rnd(r) >> 11) / 9007199254740992.0 * tot;
+						for (pick = 0; pick < 4 && x0 >= w[pick]; pick++)
+							x0 -= w[pick];
+					}
+					if (pick == 0) {
+						put_compound(p, 9, C_THP_HEAD, C_THP_TAIL);
+						rem[M_THP] -= 512;
+						p += 512;
+						continue;
+					} else if (pick == 1) {
+						put_compound(p, 9, C_HUGE_HEAD, C_HUGE_TAIL);
+						rem[M_HUGETLB] -= 512;
+						p += 512;
+						continue;
+					} else if (pick == 2) {
+						put_compound(p, 10, C_UNACC_HEAD, C_UNACC_TAIL);
+						rem[M_UNACCEPTED] -= 1024;
+						p += 1024;
+						continue;
+					} else if (pick == 3) {
+						int o = (can1024 && (rnd(r) & 1)) ? 10 : 9;
+						put_free_block(p, o);
+						rem[M_FREE] -= (double)(1ULL << o);
+						p += 1ULL << o;
+						continue;
+					}
+				}
+				/* small classes inside this pageblock */
+				while (p < be) {
+					double w[M_NR], tot = 0;
+					for (int k = 0; k < M_NR; k++) {
+						w[k] = 0;
+						if (k == M_THP || k == M_HUGETLB || k == M_UNACCEPTED)
+							continue;
+						w[k] = MAX(0.0, rem[k]);
+						tot += w[k];
+					}
+					int k = M_FREE;
+					if (tot > 0) {
+						double x0 = (double)(rnd(r) >> 11) / 9007199254740992.0 * tot;
+						for (k = 0; k < M_NR - 1 && x0 >= w[k]; k++)
+							x0 -= w[k];
+						if (w[k] <= 0)
+							k = M_FREE;
+					}
+					if (k == M_FREE) {
+						int mo = MIN(ctz64(p), ilog2_floor(be - p));
+						mo = MIN(mo, 8);
+						int o = (int)rnd_below(r, (u64)mo + 1);
+						put_free_block(p, o);
+						rem[M_FREE] -= (double)(1ULL << o);
+						p += 1ULL << o;
+						continue;
+					}
+					u64 L = 1 + rnd_below(r, maxlen[k]);
+					L = MIN(L, be - p);
+					if (rem[k] < (double)L)
+						L = MAX(1, (u64)rem[k]);
+					rem[k] -= (double)L;
+					int c = C_KDATA;
+					switch (k) {
+					case M_KERNEL: {
+						u64 sub = rnd_below(r, 10);
+						if (sub < 4) {
+							/* slab pages, some compound */
+							for (u64 q = p; q < p + L;) {
+								int o = (int)rnd_below(r, 4);
+								while (o && (q % (1ULL << o) || q + (1ULL << o) > p + L))
+									o--;
+								if (o)
+									put_compound(q, o, C_SLAB_H1 + o - 1, C_SLAB_TAIL);
+								else
+									set_cls(q, q + 1, C_SLAB);
+								q += 1ULL << o;
+							}
+							p += L;
+							continue;
+						}
+						c = sub < 5 ? C_PGTABLE : C_KDATA;
+						break;
+					}
+					case M_ZERO: c = C_ZERO; break;
+					case M_OWNERPRIV: c = C_OWNERPRIV; break;
+					case M_CACHE: c = C_CACHE; break;
+					case M_CACHE_PRIV: c = C_CACHE_PRIV; break;
+					case M_SWAPCACHE: c = C_SWAPCACHE; break;
+					case M_ANON: c = C_ANON; break;
+					case M_KSM: c = C_KSM; break;
+					case M_HWPOISON: c = C_HWPOISON; break;
+					case M_OFFLINE: c = C_OFFLINE; break;
+					case M_SLAB_ODD: c = C_SLAB_ODD; break;
+					}
+					set_cls(p, p + L, c);
+					p += L;
+				}
+			}
+			j = e;
+		}
+	}
+	/* free-list heads in pfn order */
+	for (int i = 0; i < G.nsec; i++) {
+		struct section *x = &G.sec[i];
+		for (u64 j = 0; j < PAGES_PER_SECTION; j++)
+			if (cls_is_free_head(x->cls[j]))
+				add_free_head((x->nr << PFN_SECTION_SHIFT) + j, x->cls[j] - C_FREE_H0);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* kernel data structures in memory                                     */
+/* ------------------------------------------------------------------ */
+
+#define ARENA_PAGES 64
+
+/* a plausible direct-map address of a slab object (tag selects a cache) */
+static u64 obj_va(u64 tag, u64 id)
+{
+	u64 off = hash64(tag * 1000003 + id, G.seed) % ((u64)ARENA_PAGES * PAGE_SIZE);
+	return dmap(G.slab_arena_pa + (off & ~63ULL));
+}
+
+static void build_arena(void)
+{
+	G.slab_arena_pages = ARENA_PAGES;
+	G.slab_arena_pa = alloc_store((u64)ARENA_PAGES * PAGE_SIZE, "slab objects");
+	for (int i = 0; i < ARENA_PAGES; i++) {
+		u8 *pg = store_get((G.slab_arena_pa >> PAGE_SHIFT) + i);
+		for (int o = 0; o < 4096; o += 64) {
+			u64 v = hash64(i * 64 + o, G.seed);
+			put64(pg + o, dmap(G.slab_arena_pa) + (v % (ARENA_PAGES * 4096ULL) & ~63ULL));
+			put64(pg + o + 8, v);
+			put32(pg + o + 16, (u32)(v >> 7) | 1);
+		}
+	}
+}
+
+static void build_uts(void)
+{
+	u8 uts[6 * 65];
+	memset(uts, 0, sizeof(uts));
+	snprintf((char *)uts + 0 * 65, 65, "Linux");
+	snprintf((char *)uts + 1 * 65, 65, "%s", G.nodename);
+	snprintf((char *)uts + 2 * 65, 65, "%s", G.osrelease);
+	snprintf((char *)uts + 3 * 65, 65, "%s", P->uts_version);
+	snprintf((char *)uts + 4 * 65, 65, "x86_64");
+	snprintf((char *)uts + 5 * 65, 65, "(none)");
+	u64 va = img_va(IMG_UTS);
+	if (!P->uts_off_key) {
+		vwrite32(va, 3); /* struct kref first */
+		va += 4;
+	}
+	vwrite(va, uts, sizeof(uts));
+}
+
+static u64 zone_va(int z) { return dmap(G.pgdat_pa) + (u64)z * P->size_zone; }
+static u64 freelist_va(int z, int order)
+{
+	/* MIGRATE_MOVABLE (1) list of the order */
+	return zone_va(z) + P->off_zone_free_area + (u64)order * P->size_free_area + 16;
+}
+
+static void build_pgdat(void)
+{
+	G.pgdat_pa = alloc_store(P->size_pglist, "pglist_data");
+	u64 pg = dmap(G.pgdat_pa);
+	/* zones: DMA, DMA32, Normal, Movable, Device */
+	u64 zs[5] = { 0, 0x1000, 0x100000, 0, 0 }, ze[5] = { 0x1000, 0x100000, 0, 0, 0 };
+	u64 maxram = 0, minram = ~0ULL, present = 0;
+	for (int i = 0; i < G.e820.n; i++) {
+		maxram = MAX(maxram, G.e820.v[i].e >> PAGE_SHIFT);
+		minram = MIN(minram, G.e820.v[i].s >> PAGE_SHIFT);
+		present += (G.e820.v[i].e - G.e820.v[i].s) >> PAGE_SHIFT;
+	}
+	ze[2] = maxram > 0x100000 ? maxram : 0x100000;
+	if (maxram <= 0x100000) {
+		ze[1] = maxram;
+		ze[2] = zs[2];
+	}
+	u64 dev_s = ~0ULL, dev_e = 0;
+	for (int k = 0; k < G.npm; k++) {
+		dev_s = MIN(dev_s, G.pm[k].first_pfn);
+		dev_e = MAX(dev_e, G.pm[k].end_pfn);
+	}
+	if (G.npm) {
+		zs[4] = dev_s;
+		ze[4] = dev_e;
+	}
+	int nr_zones = maxram > 0x100000 ? 3 : 2;
+	for (int z = 0; z < 5; z++) {
+		u64 zv = zone_va(z);
+		u64 spanned = ze[z] > zs[z] ? ze[z] - zs[z] : 0;
+		if (z == 0)
+			zs[0] = 1, spanned = 0x1000 - 1;
+		vwrite64(zv + P->off_zone_spanned - 16, spanned ? zs[z] : 0);  /* zone_start_pfn */
+		vwrite64(zv + P->off_zone_spanned, spanned);
+		vwrite64(zv + P->off_zone_spanned + 8, spanned);                /* present_pages */
+		u64 nfree = 0;
+		for (int o = 0; o < MAX_ORDER_NR; o++) {
+			u64 fa = zv + P->off_zone_free_area + (u64)o * P->size_free_area;
+			for (int mt = 0; mt < P->nr_migrate; mt++) {
+				u64 lh = fa + (u64)mt * 16;
+				struct headvec *h = (z < 5 && mt == 1) ? &free_heads[z][o] : NULL;
+				if (h && h->n) {
+					vwrite64(lh, page_va(h->v[0]) + P->off_lru);
+					vwrite64(lh + 8, page_va(h->v[h->n - 1]) + P->off_lru);
+				} else {
+					vwrite64(lh, lh);
+					vwrite64(lh + 8, lh);
+				}
+			}
+			u64 cnt = free_heads[z][o].n;
+			vwrite64(fa + (u64)P->nr_migrate * 16, cnt);
+			nfree += cnt << o;
+		}
+		vwrite64(zv + P->off_zone_vm_stat, nfree);  /* vm_stat[NR_FREE_PAGES] */
+	}
+	vwrite32(pg + P->off_nr_zones, nr_zones);
+	vwrite64(pg + P->off_node_start, minram);
+	vwrite64(pg + P->off_node_present, present);
+	u64 span_end = MAX(maxram, dev_e == 0 ? 0 : dev_e);
+	vwrite64(pg + P->off_node_spanned, span_end - minram);
+	vwrite32(pg + P->off_node_id, 0);
+
+	/* node_data[] and node_online_map in the kernel image */
+	vwrite64(img_va(IMG_NODE_DATA), pg);
+	store_get(kva_to_pa(img_va(IMG_NODE_DATA) + 1023 * 8) >> PAGE_SHIFT);
+	vwrite64(img_va(IMG_NODE_ONLINE), 1);
+	if (P->has_vmap_area_list) {
+		vwrite64(img_va(IMG_VMAP_AREA_LIST), img_va(IMG_VMAP_AREA_LIST));
+		vwrite64(img_va(IMG_VMAP_AREA_LIST) + 8, img_va(IMG_VMAP_AREA_LIST));
+	}
+}
+
+static void build_mem_section(void)
+{
+	G.nr_roots = (1ULL << (G.maxphys - SECTION_SIZE_BITS)) / (PAGE_SIZE / 32);
+	G.ms_root_pa = alloc_store(G.nr_roots * 8, "mem_section roots");
+	G.usage_pa = alloc_store((u64)G.nsec * 32, "mem_section_usage");
+	u64 last_root = ~0ULL, root_pa = 0;
+	for (int i = 0; i < G.nsec; i++) {
+		struct section *x = &G.sec[i];
+		u64 root = x->nr / (PAGE_SIZE / 32);
+		if (root >= G.nr_roots)
+			die("internal: section beyond mem_section roots");
+		if (root != last_root) {
+			root_pa = alloc_store(PAGE_SIZE, "mem_section");
+			vwrite64(dmap(G.ms_root_pa) + root * 8, dmap(root_pa));
+			last_root = root;
+		}
+		u64 ms = dmap(root_pa) + (x->nr % (PAGE_SIZE / 32)) * 32;
+		vwrite64(ms, G.vmemmap | x->flags);
+		u64 usage = dmap(G.usage_pa) + (u64)i * 32;
+		vwrite64(ms + 8, usage);
+		/* subsection_map: one bit per 2 MiB */
+		u64 map = 0;
+		u64 ss = x->nr << PFN_SECTION_SHIFT;
+		for (int b = 0; b < 64; b++) {
+			int c = x->cls[b * 512ULL];
+			(void)ss;
+			if (x->ram || c != C_HOLE)
+				map |= 1ULL << b;
+		}
+		vwrite64(usage, map);
+		vwrite64(usage + 8, 0x5555555555555555ULL); /* pageblock flags: movable */
+	}
+}
+
+static void build_pmem_structs(void)
+{
+	if (!G.npm)
+		return;
+	u64 pa = alloc_store(PAGE_SIZE, "dev_pagemap");
+	for (int k = 0; k < G.npm; k++) {
+		struct pmem *n = &G.pm[k];
+		n->pgmap_va = dmap(pa) + (u64)k * 256;
+		/* struct dev_pagemap (abridged): range, nr_range, type */
+		vwrite64(n->pgmap_va + 0x10, n->start);
+		vwrite64(n->pgmap_va + 0x18, n->start + n->size - n->end_trunc - 1);
+		vwrite32(n->pgmap_va + 0x20, 1);
+		vwrite32(n->pgmap_va + 0x24, n->devdax ? 4 : 3);  /* MEMORY_DEVICE_GENERIC / FS_DAX */
+		n->mapping_va = obj_va(40 + k, 1);
+		pmem_info_block(n);
+	}
+}
+
+/* ---- printk ---- */
+
+static const char *const default_dmesg[] = {
+	"Linux version %R (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) %V",
+	"Command line: BOOT_IMAGE=/boot/vmlinuz-%R root=/dev/vda1 ro console=ttyS0 crashkernel=%C",
+	"BIOS-provided physical RAM map:",
+	"%E",
+	"NX (Execute Disable) protection: active",
+	"DMI: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.2-debian-1.16.2-1 04/01/2014",
+	"tsc: Detected 2399.998 MHz processor",
+	"Reserving %C of memory at %K for crashkernel (System RAM: %M)",
+	"Zone ranges:",
+	"  DMA      [mem 0x0000000000001000-0x0000000000ffffff]",
+	"Memory: %A available",
+	"mkvmcore: synthetic dump, profile %P, layout %L, seed %S",
+	"Kernel/User page tables isolation: enabled",
+	"smpboot: Allowing %N CPUs, 0 hotplug CPUs",
+	"Freeing unused kernel image (initmem) memory: 2800K",
+	"Run /init as init process",
+	"EXT4-fs (vda1): mounted filesystem with ordered data mode. Quota mode: none.",
+	"systemd[1]: Started Journal Service.",
+	"virtio_net virtio0 enp1s0: renamed from eth0",
+	"sysrq: Trigger a crash",
+	"Kernel panic - not syncing: sysrq triggered crash",
+	"CPU: 0 PID: 1234 Comm: bash Not tainted %R #1",
+	"Hardware name: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.2-debian-1.16.2-1 04/01/2014",
+	"Call Trace:",
+	" <TASK>",
+	" dump_stack_lvl+0x44/0x5c",
+	" panic+0x118/0x2ed",
+	" sysrq_handle_crash+0x16/0x20",
+	" </TASK>",
+	"Kernel Offset: 0x%O from 0xffffffff81000000 (relocation range: 0xffffffff80000000-0xffffffffbfffffff)",
+	NULL
+};
+
+static void add_line(const char *s)
+{
+	G.lines = xrealloc(G.lines, (G.nlines + 1) * sizeof(char *));
+	G.line_ts = xrealloc(G.line_ts, (G.nlines + 1) * sizeof(u64));
+	size_t n = strlen(s);
+	if (n > 1000)
+		n = 1000;
+	G.lines[G.nlines] = xmalloc(n + 1);
+	memcpy(G.lines[G.nlines], s, n);
+	G.lines[G.nlines][n] = 0;
+	G.line_ts[G.nlines] = G.nlines ? G.line_ts[G.nlines - 1] + 1000 + hash64(G.nlines, G.seed) % 150000000ULL : 0;
+	G.nlines++;
+}
+
+static void expand_line(const char *t)
+{
+	struct sbuf b = {0};
+	for (const char *c = t; *c; c++) {
+		if (*c != '%' || !c[1]) {
+			sb_put(&b, c, 1);
+			continue;
+		}
+		c++;
+		switch (*c) {
+		case 'R': sb_printf(&b, "%s", G.osrelease); break;
+		case 'V': sb_printf(&b, "%s", P->uts_version); break;
+		case 'C': sb_printf(&b, "%" PRIu64 "M", G.crash_size >> 20); break;
+		case 'K': sb_printf(&b, "0x%" PRIx64, G.ck_s); break;
+		case 'M': sb_printf(&b, "%" PRIu64 "MB", G.ram >> 20); break;
+		case 'A': sb_printf(&b, "%" PRIu64 "K/%" PRIu64 "K", (G.ram >> 10) * 9 / 10, G.ram >> 10); break;
+		case 'P': sb_printf(&b, "%s", P->name); break;
+		case 'L': sb_printf(&b, "%s", layout_names[G.layout]); break;
+		case 'S': sb_printf(&b, "%" PRIu64, G.seed); break;
+		case 'N': sb_printf(&b, "%d", G.cpus); break;
+		case 'O': sb_printf(&b, "%" PRIx64, G.kaslr_off); break;
+		case 'E':
+			for (int i = 0; i < G.e820.n; i++) {
+				char l[160];
+				snprintf(l, sizeof(l), "BIOS-e820: [mem 0x%016" PRIx64 "-0x%016" PRIx64 "] usable",
+					 G.e820.v[i].s, G.e820.v[i].e - 1);
+				add_line(l);
+			}
+			free(b.p);
+			return;
+		default: sb_put(&b, c - 1, 2);
+		}
+	}
+	add_line(b.p ? b.p : "");
+	free(b.p);
+}
+
+static void load_dmesg(void)
+{
+	if (G.dmesg_file) {
+		FILE *f = fopen(G.dmesg_file, "r");
+		if (!f)
+			die("cannot open --dmesg file %s: %s", G.dmesg_file, strerror(errno));
+		char line[4096];
+		while (fgets(line, sizeof(line), f)) {
+			size_t n = strlen(line);
+			while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+				line[--n] = 0;
+			add_line(line);
+		}
+		fclose(f);
+	} else {
+		for (int i = 0; default_dmesg[i]; i++)
+			expand_line(default_dmesg[i]);
+	}
+}
+
+static void build_printk(void)
+{
+	int nl = G.nlines;
+	if (P->printk == 2) {
+		const u64 count = 1ULL << PRB_DESC_BITS, tsize = 1ULL << LOG_BUF_SHIFT;
+		const u64 idmask = ~(3ULL << 62);
+		u64 descs = img_va(IMG_PRB_DESCS), infos = img_va(IMG_PRB_INFOS), text = img_va(IMG_LOG_BUF);
+		store_zero_range(kva_to_pa(descs), count * 24);
+		store_zero_range(kva_to_pa(infos), count * 88);
+		store_zero_range(kva_to_pa(text), tsize);
+		u64 desc0 = (u64)(-(s64)(count + 1)) & idmask;
+		/* bootstrap descriptors */
+		vwrite64(descs + (count - 1) * 24, (3ULL << 62) | desc0);
+		vwrite64(descs + (count - 1) * 24 + 8, 1);
+		vwrite64(descs + (count - 1) * 24 + 16, 1);
+		vwrite64(infos + 0, (u64)(-(s64)count));
+		u64 lpos = (u64)(-(s64)tsize), used = 0, head = desc0;
+		int k;
+		for (k = 0; k < nl && (u64)k < count - 1; k++) {
+			u64 len = strlen(G.lines[k]);
+			u64 blk = ALIGN_UP(8 + len, 8);
+			if (used + blk >= tsize)
+				break;
+			u64 id = (desc0 + 1 + k) & idmask;
+			u64 idx = id % count;
+			vwrite64(text + (lpos % tsize), id);
+			vwrite(text + (lpos % tsize) + 8, G.lines[k], len);
+			vwrite64(descs + idx * 24, (2ULL << 62) | id);      /* finalized */
+			vwrite64(descs + idx * 24 + 8, lpos);
+			vwrite64(descs + idx * 24 + 16, lpos + blk);
+			u64 inf = infos + idx * 88;
+			vwrite64(inf + 0, (u64)k);
+			vwrite64(inf + 8, G.line_ts[k]);
+			u8 meta[8] = { (u8)len, (u8)(len >> 8), 0,
+				       (u8)(0x02 | ((k >= nl - 12 ? 0 : 6) << 5)), 0, 0, 0, 0 };
+			u32 caller = k >= nl - 12 ? 1234 : 1;
+			memcpy(meta + 4, &caller, 4);
+			vwrite(inf + 16, meta, 8);
+			lpos += blk;
+			used += blk;
+			head = id;
+		}
+		G.nlines = k;
+		u64 rb = img_va(IMG_PRB_STATIC);
+		vwrite32(rb + 0, PRB_DESC_BITS);
+		vwrite64(rb + 8, descs);
+		vwrite64(rb + 16, infos);
+		vwrite64(rb + 24, head);
+		vwrite64(rb + 32, desc0);
+		vwrite64(rb + 40, head);                     /* last_finalized_seq/id */
+		vwrite32(rb + 48, LOG_BUF_SHIFT);
+		vwrite64(rb + 56, text);
+		vwrite64(rb + 64, lpos);
+		vwrite64(rb + 72, (u64)(-(s64)tsize));
+		vwrite64(rb + 80, 0);
+		vwrite64(img_va(IMG_PRB), rb);
+		vwrite64(img_va(IMG_CLEAR_SEQ), 0);
+		vwrite64(img_va(IMG_CLEAR_SEQ) + 8, 0);
+		vwrite64(img_va(IMG_CLEAR_SEQ) + 16, 0);
+	} else {
+		const u64 blen = 1ULL << LOG_BUF_SHIFT;
+		u64 hdr = P->printk == 1 ? 20 : 16;
+		u64 buf = img_va(IMG_LOG_BUF);
+		store_zero_range(kva_to_pa(buf), blen);
+		u64 idx = 0;
+		int k;
+		for (k = 0; k < nl; k++) {
+			u64 len = strlen(G.lines[k]);
+			u64 rl = ALIGN_UP(hdr + len, 4);
+			if (idx + rl + hdr > blen)
+				break;
+			u8 h[20];
+			memset(h, 0, sizeof(h));
+			put64(h, G.line_ts[k]);
+			put16(h + 8, (u16)rl);
+			put16(h + 10, (u16)len);
+			put16(h + 12, 0);
+			h[14] = 0;
+			h[15] = (u8)(0x02 | ((k >= nl - 12 ? 0 : 6) << 5));
+			if (hdr == 20)
+				put32(h + 16, k >= nl - 12 ? 1234 : 1);
+			vwrite(buf + idx, h, hdr);
+			vwrite(buf + idx + hdr, G.lines[k], len);
+			idx += rl;
+		}
+		G.nlines = k;
+		vwrite64(img_va(IMG_LOG_BUF_PTR), buf);
+		vwrite32(img_va(IMG_LOG_BUF_LEN), (u32)blen);
+		vwrite32(img_va(IMG_LOG_FIRST_IDX), 0);
+		vwrite32(img_va(IMG_LOG_NEXT_IDX), (u32)idx);
+		vwrite32(img_va(IMG_CLEAR_IDX), 0);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* VMCOREINFO                                                           */
+/* ------------------------------------------------------------------ */
+
+static void build_vmcoreinfo(void)
+{
+	struct sbuf *b = &G.vmcoreinfo;
+	const struct profile *p = P;
+	int v = p->ver;
+#define S(name, val) sb_printf(b, "SYMBOL(%s)=%" PRIx64 "\n", name, (u64)(val))
+#define SZ(name, val) sb_printf(b, "SIZE(%s)=%" PRIu64 "\n", name, (u64)(val))
+#define OF(name, val) sb_printf(b, "OFFSET(%s)=%" PRIu64 "\n", name, (u64)(val))
+#define LEN(name, val) sb_printf(b, "LENGTH(%s)=%" PRIu64 "\n", name, (u64)(val))
+#define NUM(name, val) sb_printf(b, "NUMBER(%s)=%" PRId64 "\n", name, (s64)(val))
+	sb_printf(b, "OSRELEASE=%s\n", G.osrelease);
+	if (p->has_buildid)
+		sb_printf(b, "BUILD-ID=%s\n", G.build_id);
+	sb_printf(b, "PAGESIZE=%" PRIu64 "\n", PAGE_SIZE);
+	S("init_uts_ns", img_va(IMG_UTS));
+	if (p->uts_off_key)
+		OF("uts_namespace.name", 0);
+	S("node_online_map", img_va(IMG_NODE_ONLINE));
+	S("swapper_pg_dir", img_va(IMG_PGD));
+	S("_stext", G.text_va);
+	if (p->has_vmap_area_list)
+		S("vmap_area_list", img_va(IMG_VMAP_AREA_LIST));
+	if (p->has_vmalloc_start)
+		sb_printf(b, "NUMBER(VMALLOC_START)=0x%" PRIx64 "\n", G.vmalloc);
+	if (p->has_vmemmap_sym)
+		S("vmemmap", G.vmemmap);
+	S("mem_section", dmap(G.ms_root_pa));
+	LEN("mem_section", G.nr_roots);
+	SZ("mem_section", 32);
+	OF("mem_section.section_mem_map", 0);
+	if (p->has_secbits)
+		NUM("SECTION_SIZE_BITS", SECTION_SIZE_BITS);
+	if (p->has_maxphys)
+		NUM("MAX_PHYSMEM_BITS", G.maxphys);
+	SZ("page", SPAGE);
+	SZ("pglist_data", p->size_pglist);
+	SZ("zone", p->size_zone);
+	SZ("free_area", p->size_free_area);
+	SZ("list_head", 16);
+	SZ("nodemask_t", 128);
+	OF("page.flags", p->off_flags);
+	OF(p->refcount_name ? "page._refcount" : "page._count", p->off_refcount);
+	OF("page.mapping", p->off_mapping);
+	OF("page.lru", p->off_lru);
+	OF("page._mapcount", p->off_mapcount);
+	OF("page.private", p->off_private);
+	if (p->ord_mode == ORD_U16 || p->ord_mode == ORD_U8) {
+		OF("page.compound_dtor", p->off_dtor);
+		OF("page.compound_order", p->off_order);
+	}
+	if (p->export_chead)
+		OF("page.compound_head", p->off_chead);
+	if (p->ord_mode == ORD_FOLIO) {
+		OF("folio._folio_dtor", SPAGE + p->off_dtor);
+		OF("folio._folio_order", SPAGE + p->off_order);
+	}
+	OF("pglist_data.node_zones", 0);
+	OF("pglist_data.nr_zones", p->off_nr_zones);
+	OF("pglist_data.node_start_pfn", p->off_node_start);
+	OF("pglist_data.node_spanned_pages", p->off_node_spanned);
+	OF("pglist_data.node_id", p->off_node_id);
+	OF("zone.free_area", p->off_zone_free_area);
+	OF("zone.vm_stat", p->off_zone_vm_stat);
+	OF("zone.spanned_pages", p->off_zone_spanned);
+	OF("free_area.free_list", 0);
+	OF("list_head.next", 0);
+	OF("list_head.prev", 8);
+	if (p->has_vmap_area_list) {
+		OF("vmap_area.va_start", 0);
+		OF("vmap_area.list", 40);
+	}
+	LEN("zone.free_area", MAX_ORDER_NR);
+	if (p->printk == 2) {
+		S("prb", img_va(IMG_PRB));
+		S("printk_rb_static", img_va(IMG_PRB_STATIC));
+		S("clear_seq", img_va(IMG_CLEAR_SEQ));
+		SZ("printk_ringbuffer", 88);
+		OF("printk_ringbuffer.desc_ring", 0);
+		OF("printk_ringbuffer.text_data_ring", 48);
+		OF("printk_ringbuffer.fail", 80);
+		SZ("prb_desc_ring", 48);
+		OF("prb_desc_ring.count_bits", 0);
+		OF("prb_desc_ring.descs", 8);
+		OF("prb_desc_ring.infos", 16);
+		OF("prb_desc_ring.head_id", 24);
+		OF("prb_desc_ring.tail_id", 32);
+		SZ("prb_desc", 24);
+		OF("prb_desc.state_var", 0);
+		OF("prb_desc.text_blk_lpos", 8);
+		SZ("prb_data_blk_lpos", 16);
+		OF("prb_data_blk_lpos.begin", 0);
+		OF("prb_data_blk_lpos.next", 8);
+		SZ("printk_info", 88);
+		OF("printk_info.seq", 0);
+		OF("printk_info.ts_nsec", 8);
+		OF("printk_info.text_len", 16);
+		OF("printk_info.caller_id", 20);
+		OF("printk_info.dev_info", 24);
+		SZ("dev_printk_info", 64);
+		OF("dev_printk_info.subsystem", 0);
+		LEN("printk_info_subsystem", 16);
+		OF("dev_printk_info.device", 16);
+		LEN("printk_info_device", 48);
+		SZ("prb_data_ring", 32);
+		OF("prb_data_ring.size_bits", 0);
+		OF("prb_data_ring.data", 8);
+		OF("prb_data_ring.head_lpos", 16);
+		OF("prb_data_ring.tail_lpos", 24);
+		SZ("atomic_long_t", 8);
+		OF("atomic_long_t.counter", 0);
+		SZ("latched_seq", 24);
+		OF("latched_seq.val", 8);
+	} else {
+		S("log_buf", img_va(IMG_LOG_BUF_PTR));
+		S("log_buf_len", img_va(IMG_LOG_BUF_LEN));
+		S("log_first_idx", img_va(IMG_LOG_FIRST_IDX));
+		S("clear_idx", img_va(IMG_CLEAR_IDX));
+		S("log_next_idx", img_va(IMG_LOG_NEXT_IDX));
+		SZ("printk_log", p->printk == 1 ? 20 : 16);
+		OF("printk_log.ts_nsec", 0);
+		OF("printk_log.len", 8);
+		OF("printk_log.text_len", 10);
+		OF("printk_log.dict_len", 12);
+		if (p->printk == 1)
+			OF("printk_log.caller_id", 16);
+	}
+	LEN("free_area.free_list", p->nr_migrate);
+	NUM("NR_FREE_PAGES", 0);
+	NUM("PG_lru", p->pg_lru);
+	NUM("PG_private", p->pg_private);
+	NUM("PG_swapcache", p->pg_swapcache);
+	if (p->export_swapbacked)
+		NUM("PG_swapbacked", p->pg_swapbacked);
+	if (p->slab_flag)
+		NUM("PG_slab", p->pg_slab);
+	if (p->slab_type)
+		NUM("PAGE_SLAB_MAPCOUNT_VALUE", p->t_slab);
+	NUM("PG_hwpoison", p->pg_hwpoison);
+	NUM("PG_head_mask", 1L << p->pg_head);
+	NUM("PAGE_BUDDY_MAPCOUNT_VALUE", p->t_buddy);
+	if (p->huge_mode == HUGE_DTOR || p->huge_mode == HUGE_FOLIO_DTOR)
+		NUM("HUGETLB_PAGE_DTOR", p->dtor_hugetlb);
+	if (p->huge_mode == HUGE_PGFLAG)
+		NUM("PG_hugetlb", p->pg_hugetlb);
+	if (p->huge_mode == HUGE_TYPE)
+		NUM("PAGE_HUGETLB_MAPCOUNT_VALUE", p->t_hugetlb);
+	if (p->export_offline)
+		NUM("PAGE_OFFLINE_MAPCOUNT_VALUE", p->t_offline);
+	if (p->export_unaccepted)
+		NUM("PAGE_UNACCEPTED_MAPCOUNT_VALUE", p->t_unaccepted);
+	if (p->has_kallsyms) {
+		S("kallsyms_names", img_va(IMG_KALLSYMS + 0x5c0f8));
+		S("kallsyms_num_syms", img_va(IMG_KALLSYMS + 0x5c0f0));
+		S("kallsyms_token_table", img_va(IMG_KALLSYMS + 0x1cc410));
+		S("kallsyms_token_index", img_va(IMG_KALLSYMS + 0x1cc7a8));
+		S("kallsyms_offsets", img_va(IMG_KALLSYMS));
+		S("kallsyms_relative_base", img_va(IMG_KALLSYMS + 0x5c0e8));
+	}
+	NUM("phys_base", G.phys_base);
+	S(p->init_top_pgt ? "init_top_pgt" : "init_level4_pgt", img_va(IMG_PGD));
+	if (p->has_l5)
+		NUM("pgtable_l5_enabled", G.five ? 1 : 0);
+	S("node_data", img_va(IMG_NODE_DATA));
+	LEN("node_data", 1024);
+	sb_printf(b, "KERNELOFFSET=%" PRIx64 "\n", G.kaslr_off);
+	if (p->has_kimage_size)
+		NUM("KERNEL_IMAGE_SIZE", SZ_1G);
+	if (p->has_sme)
+		NUM("sme_mask", G.sme);
+	sb_printf(b, "CRASHTIME=%" PRIu64 "\n", G.crashtime);
+	(void)v;
+#undef S
+#undef SZ
+#undef OF
+#undef LEN
+#undef NUM
+}
