@@ -2,7 +2,7 @@
 # `make` builds, `make check` runs all tests, `make demo` runs the job on a
 # generated sample vmcore; both install missing Debian packages first.
 
-PREFIX ?= /usr
+PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
@@ -55,6 +55,9 @@ $(BUILD)/%.o: %.c
 
 include tests/tests.mk
 -include tests/tools/tools.mk
+-include tests/e2e/e2e.mk
+-include fuzz/fuzz.mk
+-include bench/bench.mk
 
 deps:
 	@scripts/install-deps.sh

@@ -2279,3 +2279,727 @@ static void build_vmcoreinfo(void)
 #undef LEN
 #undef NUM
 }
+
+/* ------------------------------------------------------------------ */
+/* struct page generation                                               */
+/* ------------------------------------------------------------------ */
+
+static u64 fl(int bit) { return bit >= 0 ? 1ULL << bit : 0; }
+static u64 zone_bits(int zone) { return ((u64)zone << 51) | (0x1fffffULL << 30); }
+
+static void sp_put64(u8 *sp, int off, u64 v) { if (off >= 0) put64(sp + off, v); }
+static void sp_put32(u8 *sp, int off, u32 v) { if (off >= 0) put32(sp + off, v); }
+
+static int head_order(int c, u64 pfn)
+{
+	if (c == C_THP_HEAD || c == C_HUGE_HEAD)
+		return 9;
+	if (c == C_UNACC_HEAD)
+		return 10;
+	if (c >= C_SLAB_H1 && c <= C_SLAB_H3)
+		return c - C_SLAB_H1 + 1;
+	if (c == C_DEV_DATA || c == C_DEV_DATA_USED) {
+		struct pmem *n = pmem_of_pfn(pfn);
+		return n ? n->compound_order : 0;
+	}
+	return 0;
+}
+
+/* common "freshly initialised" page: flags with zone, refcount, mapcount -1 */
+static void sp_basic(u8 *sp, u64 pfn, int zone, u64 flags, u32 ref)
+{
+	sp_put64(sp, P->off_flags, zone_bits(zone) | flags);
+	sp_put32(sp, P->off_mapcount, 0xffffffffu);
+	sp_put32(sp, P->off_refcount, ref);
+	(void)pfn;
+}
+
+static void sp_reserved(u8 *sp, u64 pfn, int zone)
+{
+	sp_basic(sp, pfn, zone, fl(P->pg_reserved), 1);
+	/* empty list_head: points to itself */
+	u64 lru = page_va(pfn) + P->off_lru;
+	sp_put64(sp, P->off_lru, lru);
+	sp_put64(sp, P->off_lru + 8, lru);
+}
+
+static void sp_first_tail(u8 *sp, u64 pfn, u64 head, int order, int hc)
+{
+	bool thp = hc == C_THP_HEAD;
+	bool huge = hc == C_HUGE_HEAD;
+	int dtor = huge ? P->dtor_hugetlb : thp ? P->dtor_thp : P->dtor_compound;
+	s32 emap = thp ? 0 : -1;
+	(void)pfn;
+	(void)head;
+	switch (P->ord_mode) {
+	case ORD_U16:
+		put16(sp + P->off_dtor, (u16)dtor);
+		put16(sp + P->off_order, (u16)order);
+		put32(sp + P->off_cmapcount, (u32)emap);
+		break;
+	case ORD_U8:
+	case ORD_FOLIO:
+		sp[P->off_dtor] = (u8)dtor;
+		sp[P->off_order] = (u8)order;
+		put32(sp + 20, (u32)emap);
+		put32(sp + 24, 0);
+		put32(sp + 28, 1u << order);
+		break;
+	case ORD_FLAGS: {
+		u64 f = get64(sp + P->off_flags) | (u64)order;
+		if (huge && P->huge_mode == HUGE_PGFLAG)
+			f |= fl(P->pg_hugetlb);
+		if (thp)
+			f |= fl(P->pg_workingset); /* PG_large_rmappable */
+		put64(sp + P->off_flags, f);
+		put32(sp + 16, (u32)emap);
+		put32(sp + 20, 0);
+		put32(sp + 24, 0);
+		put32(sp + 28, 1u << order);
+		break;
+	}
+	}
+}
+
+static void sp_tail(u8 *sp, u64 pfn, u64 head, int zone)
+{
+	sp_basic(sp, pfn, zone, 0, 0);
+	sp_put64(sp, P->off_chead, page_va(head) | 1);
+	if (P->ver >= KV(4, 5) && pfn != head + 1)
+		sp_put64(sp, P->off_mapping, TAIL_MAPPING);
+}
+
+static void sp_slab(u8 *sp, u64 pfn, int zone, int order, bool odd)
+{
+	u64 f = fl(P->pg_slab);
+	if (order)
+		f |= fl(P->pg_head);
+	sp_basic(sp, pfn, zone, f, 1);
+	u64 cache = obj_va(1, hash64(pfn, 1) % 24);
+	if (P->old44_slab) {
+		sp_put64(sp, P->off_mapping, 0);
+		sp_put64(sp, P->off_index, obj_va(9, pfn));   /* freelist */
+		sp_put32(sp, P->off_mapcount, 0x00200010);     /* inuse/objects */
+		sp_put64(sp, P->off_lru, LIST_POISON1);
+		sp_put64(sp, P->off_lru + 8, LIST_POISON2);
+		sp_put64(sp, P->off_private, cache);           /* slab_cache */
+		return;
+	}
+	if (P->slab_overlay) {
+		put64(sp + 8, cache);
+		if (odd) {
+			put64(sp + 16, page_va(pfn + 64 + hash64(pfn, 5) % 4096));
+			put64(sp + 24, 1 + 2 * (hash64(pfn, 6) % 7)); /* slab.slabs: odd */
+		} else {
+			put64(sp + 16, LIST_POISON1);
+			put64(sp + 24, LIST_POISON2);
+		}
+	} else {
+		put64(sp + 8, LIST_POISON1);
+		put64(sp + 16, LIST_POISON2);
+		put64(sp + 24, cache);
+	}
+	put64(sp + 32, obj_va(9, pfn));
+	put64(sp + 40, 0x0000000000400040ULL | ((hash64(pfn, 7) % 32) << 0));
+	if (P->slab_type)
+		put32(sp + P->off_mapcount, (u32)P->t_slab);
+}
+
+static void sp_lru_page(u8 *sp, u64 pfn, int zone, u64 flags, u64 mapping, u64 index, bool mapped)
+{
+	u64 h = hash64(pfn, 11);
+	if (h & 1)
+		flags |= fl(P->pg_referenced);
+	if (h & 2)
+		flags |= fl(P->pg_active);
+	sp_basic(sp, pfn, zone, flags, 1 + (u32)((h >> 4) & 1));
+	sp_put64(sp, P->off_mapping, mapping);
+	sp_put64(sp, P->off_index, index);
+	sp_put32(sp, P->off_mapcount, mapped ? 0 : 0xffffffffu);
+	if (flags & fl(P->pg_lru)) {
+		sp_put64(sp, P->off_lru, page_va(pfn + 1 + (h >> 8) % 64) + P->off_lru);
+		sp_put64(sp, P->off_lru + 8, page_va(pfn - 1 - (h >> 16) % 64) + P->off_lru);
+	}
+	sp_put64(sp, P->off_memcg, obj_va(6, 0));
+}
+
+static void sp_stale(u8 *sp, u64 pfn, int which, struct pmem *n)
+{
+	memset(sp, 0, SPAGE);
+	u64 old_po = 0xffff888000000000ULL;
+	if (n->stale == ST_BUDDY && which == 0) {
+		sp_put64(sp, P->off_flags, zone_bits(2));
+		sp_put32(sp, P->off_mapcount, (u32)P->t_buddy);
+		sp_put32(sp, P->off_refcount, 0);
+		sp_put64(sp, P->off_private, 10);
+		sp_put64(sp, P->off_lru, old_po + 0x2f3a1000 + 8);
+		sp_put64(sp, P->off_lru + 8, old_po + 0x7f8c4e40);
+	} else if ((n->stale == ST_BUDDY && which == 1) || (n->stale == ST_LRU)) {
+		u64 f = fl(P->pg_lru) | fl(P->pg_uptodate) | fl(P->pg_referenced);
+		if (n->stale == ST_LRU && which == 1)
+			f |= fl(P->pg_private);
+		sp_put64(sp, P->off_flags, zone_bits(2) | f);
+		sp_put64(sp, P->off_mapping, old_po + 0x14a3c7a8);
+		sp_put64(sp, P->off_index, 0x1234 + which);
+		sp_put32(sp, P->off_mapcount, 0xffffffffu);
+		sp_put32(sp, P->off_refcount, 2);
+		sp_put64(sp, P->off_lru, old_po + 0x3c1e0008);
+		sp_put64(sp, P->off_lru + 8, old_po + 0x3c1e0048);
+		if (which == 1 && n->stale == ST_LRU)
+			sp_put64(sp, P->off_private, old_po + 0x22dd4c00);
+	} else if (n->stale == ST_COMPOUND) {
+		int order = (n->first_pfn % 1024 == 0) ? 10 : 9;
+		if (which == 0) {
+			u64 f = fl(P->pg_head) | fl(P->pg_lru) | fl(P->pg_uptodate) | fl(P->pg_swapbacked);
+			sp_put64(sp, P->off_flags, zone_bits(2) | f);
+			sp_put64(sp, P->off_mapping, (old_po + 0x1bd5e8c0) | 1);
+			sp_put64(sp, P->off_index, 0x7f0000000ULL >> 12);
+			sp_put32(sp, P->off_mapcount, 0xffffffffu);
+			sp_put32(sp, P->off_refcount, 1);
+		} else {
+			sp_put64(sp, P->off_flags, zone_bits(2));
+			sp_put64(sp, P->off_chead, page_va(pfn - 1) | 1);
+			sp_put32(sp, P->off_mapcount, 0xffffffffu);
+			sp_first_tail(sp, pfn, pfn - 1, order, C_THP_HEAD);
+		}
+	}
+}
+
+static void gen_page(u8 *sp, u64 pfn, const u8 *cls, u64 base)
+{
+	int c = cls[pfn - base];
+	int zone = (c >= C_DEV_RES && c <= C_DEV_MAPMEM) ? 4 : (pfn < 0x1000 ? 0 : pfn < 0x100000 ? 1 : 2);
+	u64 h = hash64(pfn, G.seed);
+	memset(sp, 0, SPAGE);
+	switch (c) {
+	case C_HOLE: case C_FW: case C_KIMAGE: case C_KALLOC: case C_MEMMAP: case C_CRASH:
+	case C_MIXABLE:
+		sp_reserved(sp, pfn, zone);
+		break;
+	case C_KDATA: case C_ZERO:
+		sp_basic(sp, pfn, zone, 0, 1);
+		break;
+	case C_SLAB: sp_slab(sp, pfn, zone, 0, false); break;
+	case C_SLAB_ODD: sp_slab(sp, pfn, zone, 0, true); break;
+	case C_SLAB_H1: case C_SLAB_H2: case C_SLAB_H3:
+		sp_slab(sp, pfn, zone, c - C_SLAB_H1 + 1, false);
+		break;
+	case C_SLAB_TAIL: {
+		u64 head = pfn - 1;
+		while (head > base && !(cls[head - base] >= C_SLAB_H1 && cls[head - base] <= C_SLAB_H3))
+			head--;
+		sp_tail(sp, pfn, head, zone);
+		if (pfn == head + 1)
+			sp_first_tail(sp, pfn, head, head_order(cls[head - base], head), C_SLAB_H1);
+		break;
+	}
+	case C_PGTABLE:
+		sp_basic(sp, pfn, zone, 0, 1);
+		if (P->t_table)
+			sp_put32(sp, P->off_mapcount, (u32)P->t_table);
+		sp_put64(sp, P->off_index, 0);
+		break;
+	case C_OWNERPRIV:
+		sp_basic(sp, pfn, zone, fl(P->pg_uptodate) | fl(P->pg_owner_priv_1), 1);
+		sp_put64(sp, P->off_mapping, obj_va(2, h % 97));
+		sp_put64(sp, P->off_index, h % 100000);
+		break;
+	case C_CACHE:
+		sp_lru_page(sp, pfn, zone, fl(P->pg_lru) | fl(P->pg_uptodate) | ((h >> 9) & 1 ? fl(P->pg_dirty) : 0),
+			    obj_va(2, h % 97), h % 100000, (h >> 3) & 1);
+		break;
+	case C_CACHE_PRIV:
+		sp_lru_page(sp, pfn, zone, fl(P->pg_lru) | fl(P->pg_uptodate) | fl(P->pg_private),
+			    obj_va(2, h % 97), h % 100000, (h >> 3) & 1);
+		sp_put64(sp, P->off_private, obj_va(5, pfn));
+		break;
+	case C_SWAPCACHE: {
+		u64 f = fl(P->pg_uptodate) | fl(P->pg_swapcache) | fl(P->pg_swapbacked) | fl(P->pg_dirty);
+		if (h & 4)
+			f |= fl(P->pg_lru);
+		sp_lru_page(sp, pfn, zone, f, 0, h % 100000, false);
+		sp_put64(sp, P->off_private, (h % 0x100000) << 6); /* swp_entry */
+		break;
+	}
+	case C_ANON:
+		sp_lru_page(sp, pfn, zone, fl(P->pg_lru) | fl(P->pg_uptodate) | fl(P->pg_swapbacked) | fl(P->pg_dirty),
+			    obj_va(3, h % 53) | 1, 0x7f0000000ULL + (h % 0x100000), true);
+		break;
+	case C_KSM:
+		sp_lru_page(sp, pfn, zone, fl(P->pg_lru) | fl(P->pg_uptodate) | fl(P->pg_swapbacked),
+			    obj_va(4, h % 31) | 3, 0x7f0000000ULL + (h % 0x100000), true);
+		break;
+	case C_THP_HEAD:
+		sp_lru_page(sp, pfn, zone, fl(P->pg_head) | fl(P->pg_lru) | fl(P->pg_uptodate) |
+				    fl(P->pg_swapbacked) | fl(P->pg_dirty),
+			    obj_va(3, h % 53) | 1, (0x7f0000000ULL + (h % 0x100000)) & ~511ULL, false);
+		break;
+	case C_HUGE_HEAD:
+		sp_basic(sp, pfn, zone, fl(P->pg_head) | fl(P->pg_uptodate) | fl(P->pg_dirty), 1);
+		sp_put64(sp, P->off_mapping, obj_va(7, h % 5));
+		sp_put64(sp, P->off_index, (h % 4096) & ~511ULL);
+		if (P->huge_mode == HUGE_TYPE)
+			sp_put32(sp, P->off_mapcount, (u32)P->t_hugetlb);
+		break;
+	case C_THP_TAIL: case C_HUGE_TAIL: {
+		u64 head = ALIGN_DOWN(pfn, 512);
+		sp_tail(sp, pfn, head, zone);
+		if (pfn == head + 1)
+			sp_first_tail(sp, pfn, head, 9, cls[head - base]);
+		break;
+	}
+	case C_FREE_TAIL: case C_UNACC_TAIL:
+		sp_basic(sp, pfn, zone, 0, 0);
+		break;
+	case C_UNACC_HEAD:
+		sp_basic(sp, pfn, zone, 0, 0);
+		sp_put32(sp, P->off_mapcount, (u32)P->t_unaccepted);
+		break;
+	case C_HWPOISON:
+		sp_basic(sp, pfn, zone, fl(P->pg_hwpoison) | fl(P->pg_uptodate), 1);
+		break;
+	case C_OFFLINE:
+		sp_basic(sp, pfn, zone, 0, 1);
+		sp_put32(sp, P->off_mapcount, (u32)P->t_offline);
+		break;
+	case C_DEV_RES: case C_DEV_INFO: case C_DEV_GAP: case C_DEV_MEMMAP:
+	case C_DEV_DATA: case C_DEV_DATA_USED: case C_DEV_MAPMEM: {
+		struct pmem *n = pmem_of_pfn(pfn);
+		if (!n)
+			break;
+		if (n->map_dev && (c == C_DEV_RES || c == C_DEV_INFO)) {
+			if (n->stale != ST_NONE)
+				sp_stale(sp, pfn, c == C_DEV_INFO, n);
+			break; /* never initialised */
+		}
+		if (n->map_dev && (c == C_DEV_GAP || c == C_DEV_MEMMAP)) {
+			sp_reserved(sp, pfn, 4);
+			break;
+		}
+		/* device page with pgmap */
+		sp_basic(sp, pfn, 4, fl(P->pg_reserved), 1);
+		int co = n->compound_order;
+		u64 headp = co ? ALIGN_DOWN(pfn, 1ULL << co) : pfn;
+		if (co && pfn >= n->data_pfn && headp >= n->data_pfn && pfn != headp) {
+			put64(sp + 8, page_va(headp) | 1);
+			if (pfn == headp + 1)
+				sp_first_tail(sp, pfn, headp, co, C_DEV_DATA);
+			break;
+		}
+		if (co && pfn >= n->data_pfn)
+			put64(sp + P->off_flags, get64(sp + P->off_flags) | fl(P->pg_head));
+		put64(sp + 8, n->pgmap_va);
+		if (c == C_DEV_DATA_USED && !n->devdax) {
+			sp_put64(sp, P->off_mapping, n->mapping_va);
+			sp_put64(sp, P->off_index, pfn - n->data_pfn);
+		}
+		break;
+	}
+	default:
+		if (cls_is_free_head(c)) {
+			int o = c - C_FREE_H0;
+			sp_basic(sp, pfn, zone, 0, 0);
+			sp_put32(sp, P->off_mapcount, (u32)P->t_buddy);
+			sp_put64(sp, P->off_private, (u64)o);
+			struct headvec *hv = &free_heads[zone_of(pfn)][o];
+			u64 i = hv->cursor;
+			if (i < hv->n && hv->v[i] == pfn) {
+				u64 lh = freelist_va(zone_of(pfn), o);
+				sp_put64(sp, P->off_lru, i + 1 < hv->n ? page_va(hv->v[i + 1]) + P->off_lru : lh);
+				sp_put64(sp, P->off_lru + 8, i > 0 ? page_va(hv->v[i - 1]) + P->off_lru : lh);
+				hv->cursor++;
+			}
+		}
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* page content                                                         */
+/* ------------------------------------------------------------------ */
+
+enum { CK_ZERO, CK_FILL, CK_STORE, CK_MEMMAP };
+
+static int content_kind(u64 pfn, int c)
+{
+	switch (c) {
+	case -1:
+		return (pfn >= 0xfffc0 && pfn < 0x100000) ? CK_FILL : CK_ZERO;
+	case C_HOLE: case C_CRASH: case C_ZERO: case C_FREE_TAIL: case C_UNACC_HEAD:
+	case C_UNACC_TAIL: case C_DEV_RES: case C_DEV_GAP: case C_DEV_DATA: case C_DEV_MAPMEM:
+		return CK_ZERO;
+	case C_MEMMAP: case C_DEV_MEMMAP:
+		return CK_MEMMAP;
+	case C_KALLOC: case C_DEV_INFO:
+		return store_find(pfn) ? CK_STORE : CK_ZERO;
+	case C_KIMAGE:
+		return store_find(pfn) ? CK_STORE : CK_FILL;
+	default:
+		if (cls_is_free_head(c))
+			return CK_ZERO;
+		return CK_FILL;
+	}
+}
+
+static bool page_is_zero(const u8 *pg)
+{
+	static const u8 z[4096];
+	return !memcmp(pg, z, 4096);
+}
+
+static bool content_zero(u64 pfn, int c)
+{
+	int k = content_kind(pfn, c);
+	if (k == CK_ZERO)
+		return true;
+	if (k == CK_STORE)
+		return page_is_zero(store_find(pfn));
+	return false;
+}
+
+static char corpus[65536];
+
+static void build_corpus(void)
+{
+	static const char *const words[] = {
+		"the", "kernel", "page", "memory", "struct", "return", "static", "void", "int",
+		"unsigned", "long", "if", "else", "for", "while", "error", "data", "buffer", "list",
+		"node", "zone", "free", "cache", "inode", "file", "write", "read", "lock", "spin",
+		"mutex", "task", "process", "user", "system", "device", "driver", "block", "sector",
+		"virtual", "physical", "address", "table", "entry", "offset", "size", "count", "value",
+		"Lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed",
+		"do", "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna",
+		"aliqua", "0x1f", "NULL", "->next", "(void *)", "{", "}", ";", "=", "==", "+="
+	};
+	struct rng r = { G.seed ^ 0xc0ffee };
+	size_t o = 0;
+	while (o < sizeof(corpus)) {
+		const char *w = words[rnd_below(&r, sizeof(words) / sizeof(words[0]))];
+		size_t n = strlen(w);
+		for (size_t i = 0; i < n && o < sizeof(corpus); i++)
+			corpus[o++] = w[i];
+		if (o < sizeof(corpus))
+			corpus[o++] = rnd_below(&r, 12) ? ' ' : '\n';
+	}
+}
+
+static void fill_page(u8 *pg, u64 pfn, int c)
+{
+	int mode = G.fill;
+	u64 h = hash64(pfn, G.seed ^ 0xf111);
+	if (mode == F_MIXED)
+		mode = (h & 1) ? F_RANDOM : F_TEXT;
+	if (mode == F_RANDOM) {
+		u64 s = h;
+		for (int i = 0; i < 512; i++)
+			put64(pg + i * 8, splitmix64(&s));
+	} else {
+		memcpy(pg, corpus + (h % (sizeof(corpus) - 4096)), 4096);
+	}
+	char hdr[48];
+	int n = snprintf(hdr, sizeof(hdr), "pfn:%" PRIx64 " c:%d ", pfn, c);
+	memcpy(pg, hdr, n);
+}
+
+static void produce_page(u8 *pg, u64 pfn, int c, int kind)
+{
+	if (kind == CK_STORE)
+		memcpy(pg, store_find(pfn), 4096);
+	else
+		fill_page(pg, pfn, c);
+}
+
+/* ------------------------------------------------------------------ */
+/* file output                                                          */
+/* ------------------------------------------------------------------ */
+
+static void xpwrite(const void *buf, u64 n, u64 off)
+{
+	const u8 *p = buf;
+	while (n) {
+		ssize_t w = pwrite(G.fd, p, n, (off_t)off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			die("write %s: %s", G.out, strerror(errno));
+		}
+		p += w;
+		n -= (u64)w;
+		off += (u64)w;
+		G.bytes_written += (u64)w;
+	}
+}
+
+/* write bytes of physical memory to every PT_LOAD that holds them */
+static void write_phys(u64 pa, const u8 *buf, u64 len)
+{
+	for (int i = 0; i < G.nloads; i++) {
+		struct load *l = &G.loads[i];
+		u64 s = MAX(pa, l->paddr), e = MIN(pa + len, l->paddr + l->size);
+		if (s >= e)
+			continue;
+		xpwrite(buf + (s - pa), e - s, l->offset + (s - l->paddr));
+	}
+}
+
+static void build_loads(void)
+{
+	struct rvec r = {0};
+	G.loads = xcalloc(64 + G.npm * 2 + G.e820.n, sizeof(struct load));
+	G.nloads = 0;
+#define ADDL(k, pa, va, sz) (G.loads[G.nloads++] = (struct load){ (k), (pa), (va), (sz), 0 })
+	if (G.layout != L_QEMU) {
+		ADDL(LK_TEXT, G.img_pa, G.text_va, G.img_size);
+		for (int i = 0; i < G.e820.n; i++)
+			rv_add(&r, G.e820.v[i].s, G.e820.v[i].e);
+		if (G.layout == L_KEXEC_FILE)
+			rv_subtract(&r, 0, 0x100000);
+		if (G.ck_e)
+			rv_subtract(&r, G.ck_s, G.ck_e);
+		for (int i = 0; i < r.n; i++)
+			ADDL(LK_RAM, r.v[i].s, dmap(r.v[i].s), r.v[i].e - r.v[i].s);
+		for (int k = 0; k < G.npm; k++) {
+			struct pmem *n = &G.pm[k];
+			n->load_index = -1;
+			if (n->dump == D_CARVED && n->map_dev) {
+				n->load_index = G.nloads;
+				ADDL(LK_PMEM_CARVED, n->start, dmap(n->start), n->dataoff);
+			} else if (n->dump == D_FULL) {
+				n->load_index = G.nloads;
+				ADDL(LK_PMEM_FULL, n->start, dmap(n->start), n->size);
+			}
+		}
+	} else {
+		for (int i = 0; i < G.ram_blocks.n; i++)
+			rv_add(&r, G.ram_blocks.v[i].s, G.ram_blocks.v[i].e);
+		for (int k = 0; k < G.npm; k++) {
+			struct pmem *n = &G.pm[k];
+			rv_subtract(&r, n->start, n->start + n->size);
+		}
+		for (int k = 0; k < G.npm; k++) {
+			struct pmem *n = &G.pm[k];
+			if (n->dump == D_CARVED && n->map_dev)
+				rv_add(&r, n->start, n->start + n->dataoff);
+			else if (n->dump == D_FULL)
+				rv_add(&r, n->start, n->start + n->size);
+		}
+		rv_add(&r, 0xfffc0000ULL, 0x100000000ULL);
+		rv_normalize(&r);
+		for (int i = 0; i < r.n; i++) {
+			int kind = r.v[i].s == 0xfffc0000ULL ? LK_BIOS : LK_RAM;
+			for (int k = 0; k < G.npm; k++) {
+				struct pmem *n = &G.pm[k];
+				if (r.v[i].s <= n->start && r.v[i].e > n->start) {
+					n->load_index = G.nloads;
+					if (r.v[i].s == n->start)
+						kind = n->dump == D_FULL ? LK_PMEM_FULL : LK_PMEM_CARVED;
+				}
+			}
+			ADDL(kind, r.v[i].s, r.v[i].s, r.v[i].e - r.v[i].s);
+		}
+	}
+#undef ADDL
+	free(r.v);
+}
+
+/* struct elf_prstatus for x86_64: 336 bytes */
+static void make_prstatus(u8 *d, int cpu)
+{
+	memset(d, 0, 336);
+	put32(d + 32, cpu == 0 ? 1234 : 0);             /* pr_pid */
+	u64 regs[27];
+	memset(regs, 0, sizeof(regs));
+	u64 stack = G.vmalloc + 0x13000 + (u64)cpu * 0x4000;
+	regs[0] = 0;                                     /* r15 */
+	regs[1] = img_va(0x1105f80);                     /* r14 */
+	regs[2] = stack + 0xa50;                         /* r13 */
+	regs[4] = stack + 0xac0;                         /* rbp */
+	regs[5] = stack + 0x990;                         /* rbx */
+	regs[6] = img_va(0x1ad4448);                     /* r11 */
+	regs[7] = 3;                                     /* r10 */
+	regs[10] = cpu == 0 ? 0x63 : 0;                  /* rax */
+	regs[12] = 1;                                    /* rdx */
+	regs[16] = G.text_va + (cpu == 0 ? 0x1741ba : 0xa9e4b2); /* rip */
+	regs[17] = 0x10;                                 /* cs */
+	regs[18] = 0x46;                                 /* eflags */
+	regs[19] = stack + 0x990;                        /* rsp */
+	regs[20] = 0x18;                                 /* ss */
+	regs[21] = 0x7f2b356883c0ULL;                    /* fs_base */
+	for (int i = 0; i < 27; i++)
+		put64(d + 112 + i * 8, regs[i]);
+}
+
+static void make_qemu_cpustate(u8 *d, int cpu)
+{
+	memset(d, 0, 440);
+	put32(d + 0, 1);
+	put32(d + 4, 440);
+	u64 stack = G.vmalloc + 0x13000 + (u64)cpu * 0x4000;
+	put64(d + 8, cpu == 0 ? 0x63 : 0);          /* rax */
+	put64(d + 8 + 6 * 8, stack + 0x990);        /* rbp? (order irrelevant to readers) */
+	put64(d + 8 + 7 * 8, stack + 0x990);        /* rsp */
+	put64(d + 8 + 16 * 8, G.text_va + 0x1741ba);/* rip */
+	put64(d + 8 + 17 * 8, 0x46);                /* rflags */
+	/* segments cs, ds, es, fs, gs, ss, ldt, tr, gdt, idt: 24 bytes each at 152 */
+	put32(d + 152, 0x10);
+	put32(d + 152 + 5 * 24, 0x18);
+	/* cr0..cr4 at 392 */
+	put64(d + 392, 0x80050033);
+	put64(d + 392 + 3 * 8, G.pgd_pa | G.sme);
+	put64(d + 392 + 4 * 8, G.five ? 0x3706f0 : 0x3006f0);
+}
+
+static void note_append(struct sbuf *b, const char *name, u32 type, const void *desc, u32 dlen)
+{
+	u32 namesz = (u32)strlen(name) + 1;
+	u8 hdr[12];
+	put32(hdr, namesz);
+	put32(hdr + 4, dlen);
+	put32(hdr + 8, type);
+	sb_put(b, hdr, 12);
+	u8 nm[64] = {0};
+	memcpy(nm, name, namesz);
+	sb_put(b, nm, ALIGN_UP(namesz, 4));
+	sb_put(b, desc, dlen);
+	static const u8 pad[4];
+	sb_put(b, pad, ALIGN_UP(dlen, 4) - dlen);
+}
+
+static void build_notes(void)
+{
+	struct sbuf b = {0};
+	u8 d[440];
+	for (int i = 0; i < G.cpus; i++) {
+		make_prstatus(d, i);
+		note_append(&b, "CORE", 1, d, 336);
+	}
+	if (G.layout == L_QEMU)
+		for (int i = 0; i < G.cpus; i++) {
+			make_qemu_cpustate(d, i);
+			note_append(&b, "QEMU", 0, d, 440);
+		}
+	if (!G.no_vmcoreinfo) {
+		G.vmcoreinfo_desc_off = b.n + 12 + 12;
+		G.vmcoreinfo_size = G.vmcoreinfo.n;
+		note_append(&b, "VMCOREINFO", 0, G.vmcoreinfo.p, (u32)G.vmcoreinfo.n);
+	}
+	G.notes = (u8 *)b.p;
+	G.note_size = b.n;
+}
+
+static void layout_file(void)
+{
+	int nph = 1 + G.nloads;
+	if (G.layout == L_QEMU) {
+		G.phoff = 64 + 64 * 2;
+		G.note_off = G.phoff + 56ULL * nph;
+		u64 cur = G.note_off + G.note_size;
+		for (int i = 0; i < G.nloads; i++) {
+			G.loads[i].offset = cur;
+			cur += G.loads[i].size;
+		}
+		G.data_end = cur;
+		G.file_size = cur + 11;
+	} else {
+		G.phoff = 64;
+		G.note_off = ALIGN_UP(64 + 56ULL * nph, PAGE_SIZE);
+		u64 cur = ALIGN_UP(G.note_off + G.note_size, PAGE_SIZE);
+		for (int i = 0; i < G.nloads; i++) {
+			u64 in = G.loads[i].paddr % PAGE_SIZE;
+			G.loads[i].offset = cur + in;
+			cur += ALIGN_UP(in + G.loads[i].size, PAGE_SIZE);
+		}
+		G.data_end = G.file_size = cur;
+	}
+}
+
+static void write_headers(void)
+{
+	u8 eh[64];
+	memset(eh, 0, sizeof(eh));
+	memcpy(eh, "\177ELF", 4);
+	eh[4] = 2; /* ELFCLASS64 */
+	eh[5] = 1; /* little endian */
+	eh[6] = 1; /* EV_CURRENT */
+	put16(eh + 16, 4);      /* ET_CORE */
+	put16(eh + 18, 62);     /* EM_X86_64 */
+	put32(eh + 20, 1);
+	put64(eh + 32, G.phoff);
+	put16(eh + 52, 64);     /* e_ehsize */
+	put16(eh + 54, 56);
+	put16(eh + 56, (u16)(1 + G.nloads));
+	if (G.layout == L_QEMU) {
+		put64(eh + 40, 64);   /* e_shoff */
+		if (!G.qemu_ehsize_ok)
+			put16(eh + 52, 8);
+		put16(eh + 58, 64);
+		put16(eh + 60, 2);
+		put16(eh + 62, 1);
+		u8 sh[128];
+		memset(sh, 0, sizeof(sh));
+		put32(sh + 64 + 0, 1);         /* sh_name */
+		put32(sh + 64 + 4, 3);         /* SHT_STRTAB */
+		put64(sh + 64 + 24, G.data_end);
+		put64(sh + 64 + 32, 11);
+		xpwrite(sh, sizeof(sh), 64);
+		xpwrite("\0.shstrtab\0", 11, G.data_end);
+	}
+	xpwrite(eh, sizeof(eh), 0);
+	u8 *ph = xcalloc(1 + G.nloads, 56);
+	put32(ph + 0, 4); /* PT_NOTE */
+	put64(ph + 8, G.note_off);
+	put64(ph + 32, G.note_size);
+	put64(ph + 40, G.note_size);
+	for (int i = 0; i < G.nloads; i++) {
+		u8 *p = ph + 56 * (i + 1);
+		put32(p + 0, 1);                         /* PT_LOAD */
+		put32(p + 4, G.layout == L_QEMU ? 0 : 7);
+		put64(p + 8, G.loads[i].offset);
+		put64(p + 16, G.loads[i].vaddr);
+		put64(p + 24, G.loads[i].paddr);
+		put64(p + 32, G.loads[i].size);
+		put64(p + 40, G.loads[i].size);
+	}
+	xpwrite(ph, 56ULL * (1 + G.nloads), G.phoff);
+	free(ph);
+	xpwrite(G.notes, G.note_size, G.note_off);
+}
+
+/* page contents of every PT_LOAD (memmap frames are written separately) */
+static void write_contents(void)
+{
+	const u64 BATCH = 256;
+	u8 *buf = xmalloc(BATCH * PAGE_SIZE);
+	for (int i = 0; i < G.nloads; i++) {
+		struct load *l = &G.loads[i];
+		u64 sp = l->paddr >> PAGE_SHIFT, ep = (l->paddr + l->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		u64 bstart = 0, bn = 0;
+		struct section *sec = NULL;
+		for (u64 pfn = sp; pfn <= ep; pfn++) {
+			int kind = CK_ZERO, c = -1;
+			if (pfn < ep) {
+				if (!sec || sec->nr != pfn >> PFN_SECTION_SHIFT)
+					sec = sec_find(pfn >> PFN_SECTION_SHIFT);
+				c = sec ? sec->cls[pfn & (PAGES_PER_SECTION - 1)] : -1;
+				kind = content_kind(pfn, c);
+			}
+			bool data = kind == CK_FILL || kind == CK_STORE;
+			if (data && kind == CK_STORE && page_is_zero(store_find(pfn)))
+				data = false;
+			if (data) {
+				if (!bn)
+					bstart = pfn;
+				produce_page(buf + bn * PAGE_SIZE, pfn, c, kind);
+				bn++;
+			}
+			if (bn && (!data || bn == BATCH || pfn + 1 >= ep)) {
+				u64 pa = bstart << PAGE_SHIFT;
+				u64 s = MAX(pa, l->paddr), e = MIN(pa + bn * PAGE_SIZE, l->paddr + l->size);
+				if (e > s)
+					xpwrite(buf + (s - pa), e - s, l->offset + (s - l->paddr));
+				bn = 0;
+			}
+		}
+	}
+	free(buf);
+}
