@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* Struct pages are read this many at a time (aligned, like the kernel's 512). */
-#define SP_BATCH 4096
+#define SP_BATCH 512
 #define SP_ALIGN 512
 /* Complaints about one kind of bad struct page stop after this many. */
 #define MAX_WARNINGS 8

@@ -10,7 +10,8 @@
 #include "../lib/util.h"
 #include "../print_info.h"
 
-#include <elf.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,61 +362,80 @@ static struct error *build_extents(struct elf_source *es)
 	return NULL;
 }
 
-static struct error *read_phdrs(struct elf_source *es, const Elf64_Ehdr *eh,
-				Elf64_Phdr **phdrs_out, size_t *phnum_out)
+/* Header and program headers through libelf (it handles PN_XNUM and e_phoff). */
+static struct error *read_phdrs(struct elf_source *es, Elf64_Phdr **phdrs_out,
+				size_t *phnum_out)
 {
 	struct source *src = &es->base;
-	uint64_t phnum = eh->e_phnum;
-	uint64_t size;
+	struct error *err = NULL;
+	Elf64_Ehdr *eh;
 	Elf64_Phdr *ph;
-	struct error *err;
+	size_t phnum;
+	Elf *elf;
 
-	if (eh->e_phentsize != sizeof(Elf64_Phdr))
-		return ERR(ERR_FORMAT, "%s: unexpected program header size %u",
-			   src->path, eh->e_phentsize);
-	if (phnum == PN_XNUM) {
-		Elf64_Shdr sh0;
-
-		/* Extended numbering: the count lives in section header 0. */
-		if (eh->e_shoff == 0 || eh->e_shentsize < sizeof(sh0) ||
-		    !range_in(eh->e_shoff, sizeof(sh0), src->file_size))
-			return ERR(ERR_FORMAT,
-				   "%s: e_phnum is PN_XNUM but there is no section header 0",
-				   src->path);
-		err = pread_full(src->fd, &sh0, sizeof(sh0), eh->e_shoff, src->path);
-		if (err)
-			return err;
-		phnum = sh0.sh_info;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return ERR(ERR_UNSUPPORTED, "libelf is out of date");
+	elf = elf_begin(src->fd, ELF_C_READ, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		err = ERR(ERR_FORMAT, "%s: not an ELF file (%s)", src->path,
+			  elf_errmsg(-1));
+		goto out;
 	}
-	if (phnum == 0)
-		return ERR(ERR_FORMAT, "%s: no program headers", src->path);
-	if (phnum > MAX_PHNUM)
-		return ERR(ERR_FORMAT, "%s: implausible number of program headers (%llu)",
-			   src->path, (unsigned long long)phnum);
-	size = phnum * sizeof(Elf64_Phdr);
-	if (!range_in(eh->e_phoff, size, src->file_size))
-		return ERR(ERR_FORMAT,
-			   "%s: program headers (offset 0x%llx, %llu entries) lie beyond the end of the file",
-			   src->path, (unsigned long long)eh->e_phoff,
-			   (unsigned long long)phnum);
-	ph = malloc(size);
-	if (!ph)
-		return ERR_OOM();
-	err = pread_full(src->fd, ph, size, eh->e_phoff, src->path);
-	if (err) {
-		free(ph);
-		return err;
+	if (gelf_getclass(elf) != ELFCLASS64) {
+		err = ERR(ERR_UNSUPPORTED,
+			  "%s: only ELF64 vmcores are handled (this one is ELF32, a 32-bit kernel's)",
+			  src->path);
+		goto out;
 	}
-	*phdrs_out = ph;
+	eh = elf64_getehdr(elf);
+	if (!eh) {
+		err = ERR(ERR_FORMAT, "%s: bad ELF header (%s)", src->path, elf_errmsg(-1));
+		goto out;
+	}
+	if (eh->e_ident[EI_DATA] != ELFDATA2LSB) {
+		err = ERR(ERR_UNSUPPORTED, "%s: big-endian vmcores are not handled", src->path);
+		goto out;
+	}
+	if (eh->e_type != ET_CORE) {
+		err = ERR(ERR_FORMAT, "%s: ELF type %u is not a core file", src->path,
+			  eh->e_type);
+		goto out;
+	}
+	src->e_machine = eh->e_machine;
+	if (elf_getphdrnum(elf, &phnum) || phnum == 0) {
+		err = ERR(ERR_FORMAT, "%s: Can't get the number of PT_LOAD (%s)", src->path,
+			  elf_errmsg(-1));
+		goto out;
+	}
+	if (phnum > MAX_PHNUM) {
+		err = ERR(ERR_FORMAT, "%s: implausible number of program headers (%zu)",
+			  src->path, phnum);
+		goto out;
+	}
+	/* QEMU 7.2 writes e_ehsize 8 and puts the phdrs after its section headers. */
+	ph = elf64_getphdr(elf);
+	if (!ph) {
+		err = ERR(ERR_FORMAT, "%s: program headers unreadable (%s)", src->path,
+			  elf_errmsg(-1));
+		goto out;
+	}
+	*phdrs_out = malloc(phnum * sizeof(*ph));
+	if (!*phdrs_out) {
+		err = ERR_OOM();
+		goto out;
+	}
+	memcpy(*phdrs_out, ph, phnum * sizeof(*ph));
 	*phnum_out = phnum;
-	return NULL;
+out:
+	elf_end(elf);
+	return err;
 }
 
 static struct error *collect_notes(struct elf_source *es, const Elf64_Phdr *ph,
 				   size_t phnum)
 {
 	struct source *src = &es->base;
-	uint64_t total = 0;
+	uint64_t total = 0, last_pad = 0;
 	size_t i;
 	uint8_t *buf;
 
@@ -449,10 +469,12 @@ static struct error *collect_notes(struct elf_source *es, const Elf64_Phdr *ph,
 			free(buf);
 			return err;
 		}
+		last_pad = ROUND_UP(ph[i].p_filesz, 4) - ph[i].p_filesz;
 		total += ROUND_UP(ph[i].p_filesz, 4);
 	}
+	/* Notes are copied verbatim: no padding after the last segment. */
 	src->notes = buf;
-	src->notes_size = total;
+	src->notes_size = total - last_pad;
 	notes_summarize(buf, total, &src->note_info);
 	if (src->note_info.malformed)
 		msg_common(src->pr, "WARNING: the note segment of %s is damaged; "
@@ -524,7 +546,6 @@ struct error *elf_source_open(int fd, const char *path, bool use_mmap,
 {
 	struct elf_source *es;
 	struct source *src;
-	Elf64_Ehdr eh;
 	Elf64_Phdr *ph = NULL;
 	size_t phnum = 0;
 	struct error *err;
@@ -542,36 +563,13 @@ struct error *elf_source_open(int fd, const char *path, bool use_mmap,
 	err = file_size_of(fd, path, &src->file_size);
 	if (err)
 		goto fail;
-	if (src->file_size < sizeof(eh)) {
+	if (src->file_size < sizeof(src->elf_header)) {
 		err = ERR(ERR_FORMAT, "%s: too short for an ELF header", path);
 		goto fail;
 	}
-	err = pread_full(fd, &eh, sizeof(eh), 0, path);
-	if (err)
-		goto fail;
-	memcpy(src->elf_header, &eh, sizeof(eh));
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG)) {
-		err = ERR(ERR_FORMAT, "%s: not an ELF file", path);
-		goto fail;
-	}
-	if (eh.e_ident[EI_CLASS] != ELFCLASS64) {
-		err = ERR(ERR_UNSUPPORTED,
-			  "%s: only ELF64 vmcores are handled (this one is ELF32, a 32-bit kernel's)",
-			  path);
-		goto fail;
-	}
-	if (eh.e_ident[EI_DATA] != ELFDATA2LSB) {
-		err = ERR(ERR_UNSUPPORTED, "%s: big-endian vmcores are not handled", path);
-		goto fail;
-	}
-	if (eh.e_type != ET_CORE) {
-		err = ERR(ERR_FORMAT, "%s: ELF type %u is not a core file", path,
-			  eh.e_type);
-		goto fail;
-	}
-	src->e_machine = eh.e_machine;
-	/* QEMU 7.2 writes e_ehsize 8 and puts the phdrs after the shdrs: honour e_phoff. */
-	err = read_phdrs(es, &eh, &ph, &phnum);
+	err = pread_full(fd, src->elf_header, sizeof(src->elf_header), 0, path);
+	if (!err)
+		err = read_phdrs(es, &ph, &phnum);
 	if (err)
 		goto fail;
 	err = collect_notes(es, ph, phnum);
