@@ -25,7 +25,7 @@ LDLIBS = $(PKG_LIBS) -pthread
 BUILD ?= build
 
 LIB_SRCS = \
-	lib/error.c lib/bitmap.c lib/io.c \
+	lib/error.c lib/bitmap.c lib/io.c lib/sigbus.c \
 	reader/notes.c reader/source.c reader/elf_vmcore.c reader/kdump_input.c \
 	kernel/vmcoreinfo.c kernel/kernel.c kernel/sparsemem.c \
 	arch/x86_64.c \

@@ -5,6 +5,7 @@
  */
 #include "source.h"
 #include "../lib/io.h"
+#include "../lib/sigbus.h"
 #include "../lib/bitmap.h"
 #include "../lib/error.h"
 #include "../lib/util.h"
@@ -222,9 +223,15 @@ static struct error *elf_reader_read(struct page_reader *pr, uint64_t pfn,
 		if (r->use_mmap) {
 			const uint8_t *p = map_range(r, off, ps);
 
-			if (p) {
-				*page = p;
+			/* Copy out under a guard: a bad sector raises SIGBUS. */
+			if (p && guarded_copy(r->scratch, p, ps)) {
+				*page = r->scratch;
 				return NULL;
+			}
+			if (p) {
+				drop_window(r);
+				return ERR(ERR_IO, "Can't read %s at offset 0x%llx (I/O error in the mapping)",
+					   src->path, (unsigned long long)off);
 			}
 		}
 		*page = r->scratch;

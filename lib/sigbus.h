@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Copying from a file mapping turns a read error (EIO, a file truncated
+ * under us) into SIGBUS.  guarded_copy() turns it back into a failure the
+ * caller can handle, so a bad sector costs one page, not the dump.
+ */
+#ifndef MDF_LIB_SIGBUS_H
+#define MDF_LIB_SIGBUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Copy @len bytes from a mapping; false if the access faulted. */
+bool guarded_copy(void *dst, const void *src, size_t len);
+
+#endif
