@@ -203,6 +203,15 @@ static void exclude(struct filter *f, struct window *w, uint64_t pfn,
 {
 	uint64_t end = pfn + n;
 
+	/* The common case, one page and nothing to protect, stays cheap. */
+	if (n == 1 && !w->dbv_count && pfn >= w->start && pfn < w->end) {
+		uint64_t *ctr = w->st ? class_counter(w->st, cls) : NULL;
+
+		bm_clear(w->bm2, pfn - w->start);
+		if (ctr)
+			(*ctr)++;
+		return;
+	}
 	if (end < pfn)
 		end = UINT64_MAX;
 	if (end > w->end) {

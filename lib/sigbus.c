@@ -41,7 +41,8 @@ bool guarded_copy(void *dst, const void *src, size_t len)
 	sigjmp_buf jb;
 
 	pthread_once(&install_once, install);
-	if (sigsetjmp(jb, 1)) {
+	/* No mask save: SA_NODEFER leaves SIGBUS unblocked in the handler. */
+	if (sigsetjmp(jb, 0)) {
 		active_guard = NULL;
 		return false;
 	}
