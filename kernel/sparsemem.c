@@ -13,8 +13,6 @@
 #define X86_64_SECTION_SIZE_BITS 27
 #define X86_64_MAX_PHYSMEM_BITS_L4 46
 #define X86_64_MAX_PHYSMEM_BITS_L5 52
-/* Kernel virtual addresses on x86_64 start here. */
-#define KERNEL_VA_START 0xffff800000000000ull
 /* Flag bits that can sit below a section's mem_map address. */
 #define SECTION_FLAG_MASK 0x1full
 #define SECTION_FLAG_MASK_PREINIT 0x3full
@@ -28,9 +26,10 @@ struct layout {
 	uint64_t sz_page;
 };
 
+/* Kernel addresses live in the upper half (4- and 5-level paging alike). */
 static bool is_kvaddr(uint64_t va)
 {
-	return va >= KERNEL_VA_START;
+	return (int64_t)va < 0;
 }
 
 /* Decode section_mem_map; returns false when the section has no struct pages. */

@@ -32,6 +32,12 @@
 #define DESC_CACHE (64u << 10)
 /* Stop complaining about unreadable pages after this many. */
 #define MAX_READ_WARNINGS 8
+/*
+ * All-zero bitmap stretches this long are left as holes: memory far above
+ * the rest (a pmem namespace at 16 TiB) then costs no disk and no writes.
+ * Shorter ones are written, as makedumpfile does, so "Write bytes" agrees.
+ */
+#define BITMAP_HOLE_MIN (1u << 20)
 
 struct layout {
 	uint32_t bs;
@@ -52,6 +58,7 @@ struct kdump_writer {
 	uint8_t *bm1, *bm2;		/* one window */
 	bool bm2_whole;			/* bm2 holds the whole dump */
 	uint64_t win;			/* pfns per window */
+	uint64_t *win_dumpable;		/* pages to write, per window */
 
 	uint8_t *dbuf, *pbuf;
 	size_t dlen, plen;
@@ -181,16 +188,43 @@ static struct error *write_bitmap_tails(struct kdump_writer *w)
 	return err;
 }
 
+/* Write one window's bitmap bytes, leaving long zero stretches as holes. */
+static struct error *write_bitmap(struct output *out, uint64_t off,
+				  const uint8_t *bm, uint64_t len)
+{
+	uint64_t pos = 0, chunk = 0;
+	struct error *err;
+
+	while (pos < len) {
+		uint64_t z = pos;
+
+		while (z < len && mem_is_zero(bm + z, MIN((uint64_t)4096, len - z)))
+			z = MIN(z + 4096, len);
+		if (z - pos < BITMAP_HOLE_MIN) {
+			pos = z == pos ? MIN(pos + 4096, len) : z;
+			continue;
+		}
+		if (pos > chunk) {
+			err = output_write(out, off + chunk, bm + chunk, pos - chunk);
+			if (err)
+				return err;
+		}
+		chunk = pos = z;
+	}
+	return pos > chunk ? output_write(out, off + chunk, bm + chunk, pos - chunk)
+			   : NULL;
+}
+
 static struct error *bitmap_pass(struct kdump_writer *w)
 {
 	const struct write_params *wp = w->wp;
 	struct timespec t0;
-	uint64_t start;
+	uint64_t start, i = 0;
 	struct error *err = NULL;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	filter_rewind(wp->filter);
-	for (start = 0; start < w->l.max_mapnr && !err; start += w->win) {
+	for (start = 0; start < w->l.max_mapnr && !err; start += w->win, i++) {
 		uint64_t end = MIN(start + w->win, w->l.max_mapnr);
 		uint64_t bytes = DIV_ROUND_UP(end - start, 8);
 
@@ -199,10 +233,11 @@ static struct error *bitmap_pass(struct kdump_writer *w)
 		err = filter_window(wp->filter, start, end, w->bm1, w->bm2, wp->stats);
 		if (err)
 			break;
-		w->l.num_dumpable += bm_count(w->bm2, 0, end - start);
-		err = output_write(wp->out, w->l.off_bitmap1 + start / 8, w->bm1, bytes);
+		w->win_dumpable[i] = bm_count(w->bm2, 0, end - start);
+		w->l.num_dumpable += w->win_dumpable[i];
+		err = write_bitmap(wp->out, w->l.off_bitmap1 + start / 8, w->bm1, bytes);
 		if (!err)
-			err = output_write(wp->out, w->l.off_bitmap2 + start / 8, w->bm2, bytes);
+			err = write_bitmap(wp->out, w->l.off_bitmap2 + start / 8, w->bm2, bytes);
 	}
 	if (!err)
 		err = write_bitmap_tails(w);
@@ -313,6 +348,8 @@ static struct error *page_pass(struct kdump_writer *w)
 		uint64_t end = MIN(start + w->win, w->l.max_mapnr);
 		uint64_t pfn = MAX(start, lo), stop = MIN(end, hi);
 
+		if (!w->win_dumpable[start / w->win])
+			continue;
 		err = load_bm2(w, start, end);
 		while (!err) {
 			pfn = start + bm_next_set(w->bm2, pfn - start, stop - start);
@@ -381,11 +418,13 @@ struct error *kdump_write(const struct write_params *wp, bool *incomplete)
 	if (w.win >= w.l.max_mapnr)
 		w.win = ROUND_UP(MAX(w.l.max_mapnr, 1), 64);
 	bm_bytes = w.win / 8 + 8;
+	w.win_dumpable = calloc(DIV_ROUND_UP(MAX(w.l.max_mapnr, 1), w.win),
+				sizeof(*w.win_dumpable));
 	w.bm1 = calloc(1, bm_bytes);
 	w.bm2 = calloc(1, bm_bytes);
 	w.dbuf = malloc(DATA_CACHE);
 	w.pbuf = malloc(DESC_CACHE);
-	if (!w.bm1 || !w.bm2 || !w.dbuf || !w.pbuf) {
+	if (!w.bm1 || !w.bm2 || !w.dbuf || !w.pbuf || !w.win_dumpable) {
 		err = ERR_OOM();
 		goto out;
 	}
@@ -396,7 +435,8 @@ struct error *kdump_write(const struct write_params *wp, bool *incomplete)
 	if (err)
 		goto fail;
 	w.l.off_data = w.l.off_table + PAGE_DESC_SIZE * w.l.num_dumpable;
-	output_reserve(wp->out, w.l.off_data);
+	/* The descriptor table: written last, it must never run out of space. */
+	output_reserve(wp->out, w.l.off_table, w.l.off_data - w.l.off_table);
 	err = page_pass(&w);
 	if (err)
 		goto fail;
@@ -418,6 +458,7 @@ fail:
 	}
 out:
 	wp->stats->num_dumped = w.num_dumped;
+	free(w.win_dumpable);
 	free(w.bm1);
 	free(w.bm2);
 	free(w.dbuf);

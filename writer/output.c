@@ -148,14 +148,17 @@ struct error *output_read(struct output *o, uint64_t off, void *buf, size_t len)
 	return pread_full(o->fd, buf, len, off, o->name);
 }
 
-void output_reserve(struct output *o, uint64_t len)
+void output_reserve(struct output *o, uint64_t off, uint64_t len)
 {
 	if (o->kind != OUTPUT_FILE || !len)
 		return;
-	if (o->limit)
-		len = MIN(len, o->limit);
+	if (o->limit) {
+		if (off >= o->limit)
+			return;
+		len = MIN(len, o->limit - off);
+	}
 	/* Best effort: filesystems without fallocate simply write later. */
-	(void)posix_fallocate(o->fd, 0, (off_t)len);
+	(void)posix_fallocate(o->fd, (off_t)off, (off_t)len);
 }
 
 struct error *output_finish(struct output *o)

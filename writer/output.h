@@ -51,8 +51,8 @@ struct error *output_write(struct output *o, uint64_t off, const void *buf,
 struct error *output_read(struct output *o, uint64_t off, void *buf, size_t len);
 bool output_can_read(const struct output *o);
 
-/* Reserve [0, len) on disk so that metadata writes cannot hit ENOSPC. */
-void output_reserve(struct output *o, uint64_t len);
+/* Reserve [off, off+len) on disk so that metadata writes cannot hit ENOSPC. */
+void output_reserve(struct output *o, uint64_t off, uint64_t len);
 
 /* End of data: flattened streams get their end marker; files are synced. */
 struct error *output_finish(struct output *o);
