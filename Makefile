@@ -71,3 +71,8 @@ clean:
 	rm -rf $(BUILD) makedumpfile tests/tools/mkvmcore
 
 .PHONY: all deps install clean
+
+demo: deps makedumpfile tests/tools/mkvmcore
+	@scripts/demo.sh
+
+.PHONY: demo
