@@ -227,14 +227,6 @@ static void rv_subtract(struct rvec *r, u64 s, u64 e)
 	*r = out;
 }
 
-static bool rv_contains(const struct rvec *r, u64 a)
-{
-	for (int i = 0; i < r->n; i++)
-		if (a >= r->v[i].s && a < r->v[i].e)
-			return true;
-	return false;
-}
-
 /* growable byte buffer */
 struct sbuf { char *p; size_t n, cap; };
 static void sb_put(struct sbuf *b, const void *d, size_t n)
@@ -805,11 +797,8 @@ static struct {
 
 	/* results */
 	u64 max_mapnr;
-	u64 cls_pages[C_COUNT];
-	u64 cls_pages_dump[C_COUNT];
 	int fd;
 	u64 bytes_written;
-	u64 free_heads;
 	char build_id[41];
 } G;
 
@@ -995,7 +984,7 @@ static void place_crashkernel_and_image(struct rng *kr)
 			if (e < G.crash_size)
 				continue;
 			u64 s = e - G.crash_size;
-			if (s >= r.s && s >= 64 * SZ_1M + need_img) {
+			if (s >= r.s && s >= 32 * SZ_1M + need_img) {
 				G.ck_s = s;
 				G.ck_e = e;
 				break;
@@ -1775,7 +1764,6 @@ static u64 freelist_va(int z, int order)
 
 static void build_pgdat(void)
 {
-	G.pgdat_pa = alloc_store(P->size_pglist, "pglist_data");
 	u64 pg = dmap(G.pgdat_pa);
 	/* zones: DMA, DMA32, Normal, Movable, Device */
 	u64 zs[5] = { 0, 0x1000, 0x100000, 0, 0 }, ze[5] = { 0x1000, 0x100000, 0, 0, 0 };
@@ -1847,35 +1835,23 @@ static void build_pgdat(void)
 
 static void build_mem_section(void)
 {
-	G.nr_roots = (1ULL << (G.maxphys - SECTION_SIZE_BITS)) / (PAGE_SIZE / 32);
-	G.ms_root_pa = alloc_store(G.nr_roots * 8, "mem_section roots");
-	G.usage_pa = alloc_store((u64)G.nsec * 32, "mem_section_usage");
-	u64 last_root = ~0ULL, root_pa = 0;
 	for (int i = 0; i < G.nsec; i++) {
 		struct section *x = &G.sec[i];
 		u64 root = x->nr / (PAGE_SIZE / 32);
 		if (root >= G.nr_roots)
 			die("internal: section beyond mem_section roots");
-		if (root != last_root) {
-			root_pa = alloc_store(PAGE_SIZE, "mem_section");
-			vwrite64(dmap(G.ms_root_pa) + root * 8, dmap(root_pa));
-			last_root = root;
-		}
-		u64 ms = dmap(root_pa) + (x->nr % (PAGE_SIZE / 32)) * 32;
+		u64 root_va = get64(store_find((G.ms_root_pa + root * 8) >> PAGE_SHIFT) + ((root * 8) & (PAGE_SIZE - 1)));
+		u64 ms = root_va + (x->nr % (PAGE_SIZE / 32)) * 32;
 		vwrite64(ms, G.vmemmap | x->flags);
 		u64 usage = dmap(G.usage_pa) + (u64)i * 32;
 		vwrite64(ms + 8, usage);
 		/* subsection_map: one bit per 2 MiB */
 		u64 map = 0;
-		u64 ss = x->nr << PFN_SECTION_SHIFT;
-		for (int b = 0; b < 64; b++) {
-			int c = x->cls[b * 512ULL];
-			(void)ss;
-			if (x->ram || c != C_HOLE)
+		for (int b = 0; b < 64; b++)
+			if (x->ram || x->cls[b * 512ULL] != C_HOLE)
 				map |= 1ULL << b;
-		}
 		vwrite64(usage, map);
-		vwrite64(usage + 8, 0x5555555555555555ULL); /* pageblock flags: movable */
+		vwrite64(usage + 8, 0x5555555555555555ULL); /* pageblock flags */
 	}
 }
 
@@ -1883,10 +1859,10 @@ static void build_pmem_structs(void)
 {
 	if (!G.npm)
 		return;
-	u64 pa = alloc_store(PAGE_SIZE, "dev_pagemap");
+	u64 base = G.pm[0].pgmap_va;
 	for (int k = 0; k < G.npm; k++) {
 		struct pmem *n = &G.pm[k];
-		n->pgmap_va = dmap(pa) + (u64)k * 256;
+		n->pgmap_va = base + (u64)k * 256;
 		/* struct dev_pagemap (abridged): range, nr_range, type */
 		vwrite64(n->pgmap_va + 0x10, n->start);
 		vwrite64(n->pgmap_va + 0x18, n->start + n->size - n->end_trunc - 1);
@@ -2115,7 +2091,7 @@ static void build_vmcoreinfo(void)
 	sb_printf(b, "OSRELEASE=%s\n", G.osrelease);
 	if (p->has_buildid)
 		sb_printf(b, "BUILD-ID=%s\n", G.build_id);
-	sb_printf(b, "PAGESIZE=%" PRIu64 "\n", PAGE_SIZE);
+	sb_printf(b, "PAGESIZE=%" PRIu64 "\n", (u64)PAGE_SIZE);
 	S("init_uts_ns", img_va(IMG_UTS));
 	if (p->uts_off_key)
 		OF("uts_namespace.name", 0);
@@ -3002,4 +2978,985 @@ static void write_contents(void)
 		}
 	}
 	free(buf);
+}
+
+/* ------------------------------------------------------------------ */
+/* makedumpfile emulation: predicted report counters                    */
+/* ------------------------------------------------------------------ */
+
+enum { K_ZERO, K_CACHE, K_CACHE_PRIV, K_USER, K_FREE, K_HWPOISON, K_OFFLINE, K_NR };
+static const char *const k_names[K_NR] = {
+	"zero", "cache", "cache_private", "user", "free", "hwpoison", "offline"
+};
+static const char *const k_report[K_NR] = {
+	"Pages filled with zero", "Non-private cache pages", "Private cache pages",
+	"User process data pages", "Free pages", "Hwpoison pages", "Offline pages"
+};
+enum { SEM_172, SEM_UP, SEM_NR };
+static const char *const sem_names[SEM_NR] = { "mdf-1.7.2", "upstream" };
+
+#define R_TAIL 0x1
+#define R_BUDDY 0x2
+#define R_BUDDY_BAD 0x4
+#define R_UNACC 0x8
+#define R_CACHE 0x10
+#define R_PRIV 0x20
+#define R_USER 0x40
+#define R_HWP 0x80
+#define R_OFFL 0x100
+
+static u64 emu_cnt[SEM_NR][16][K_NR];
+static u64 emu_pend[SEM_NR][16];
+static u64 g_original;
+
+static int combo_level(int c)
+{
+	return ((c & 1) ? 2 : 0) | ((c & 2) ? 4 : 0) | ((c & 4) ? 8 : 0) | ((c & 8) ? 16 : 0);
+}
+
+struct pinfo { u16 rules[SEM_NR]; u8 order[SEM_NR]; u8 bud; };
+
+static void emu_decode(const u8 *buf, u64 idx, u64 pfn, struct pinfo *pi)
+{
+	const u8 *sp = buf + idx * SPAGE;
+	u64 flags = get64(sp + P->off_flags);
+	u64 mapping = get64(sp + P->off_mapping);
+	u64 priv = get64(sp + P->off_private);
+	u32 mc = get32(sp + P->off_mapcount);
+	u64 chead = P->export_chead ? get64(sp + P->off_chead) : 0;
+	bool head = (flags & (1ULL << P->pg_head)) && (pfn % 512 != 511) && idx + 1 < PAGES_PER_SECTION;
+	const u8 *p1 = sp + SPAGE;
+#define TB(nr) (((flags) >> ((nr) & 31)) & 1)
+	int slabbit = P->slab_flag ? P->pg_slab : 63;
+	bool slab_f = (flags >> slabbit) & 1;
+	bool lru = TB(P->pg_lru);
+	bool swc = TB(P->pg_swapcache) && (!P->export_swapbacked || TB(P->pg_swapbacked));
+	bool cache = lru || swc;
+	bool privf = TB(P->pg_private);
+	bool hwp = TB(P->pg_hwpoison);
+	memset(pi, 0, sizeof(*pi));
+	pi->bud = (u8)MIN(priv, 255);
+
+	/* --- Debian makedumpfile 1.7.2 --- */
+	{
+		u16 r = 0;
+		unsigned order = 0, dtor = 0;
+		if (head && (P->ord_mode == ORD_U16 || P->ord_mode == ORD_U8)) {
+			if (P->ver >= KV(4, 16)) {
+				order = p1[P->off_order];
+				dtor = p1[P->off_dtor];
+			} else {
+				order = get16(p1 + P->off_order);
+				dtor = get16(p1 + P->off_dtor);
+			}
+			if (order >= 64 || (pfn & ((1ULL << order) - 1)))
+				order = 0;
+		}
+		bool anon = mapping & 1;
+		bool huge = (P->huge_mode == HUGE_DTOR || P->huge_mode == HUGE_FOLIO_DTOR) &&
+			    dtor == (unsigned)P->dtor_hugetlb && (P->ord_mode == ORD_U16 || P->ord_mode == ORD_U8);
+		if (chead & 1)
+			r |= R_TAIL;
+		if (!slab_f && mc == (u32)P->t_buddy)
+			r |= priv >= MAX_ORDER_NR ? R_BUDDY_BAD : R_BUDDY;
+		if (cache && !anon)
+			r |= R_CACHE;
+		if (privf)
+			r |= R_PRIV;
+		if (anon || huge)
+			r |= R_USER;
+		if (hwp)
+			r |= R_HWP;
+		if (P->export_offline && !slab_f && mc == (u32)P->t_offline)
+			r |= R_OFFL;
+		pi->rules[SEM_172] = r;
+		pi->order[SEM_172] = (u8)order;
+	}
+	/* --- upstream makedumpfile (1.7.8+) --- */
+	{
+		u16 r = 0;
+		unsigned order = 0;
+		bool huge = false;
+		bool slab = slab_f || (P->slab_type && mc == (u32)P->t_slab);
+		if (head) {
+			u64 f1 = get64(p1 + P->off_flags);
+			if (P->huge_mode == HUGE_TYPE) {
+				order = f1 & 0xff;
+				huge = mc == (u32)P->t_hugetlb;
+			} else if (P->huge_mode == HUGE_PGFLAG) {
+				order = f1 & 0xff;
+				huge = (f1 >> P->pg_hugetlb) & 1;
+			} else if (P->ord_mode == ORD_FOLIO || P->ver >= KV(4, 16)) {
+				order = p1[P->off_order];
+				huge = p1[P->off_dtor] == (unsigned)P->dtor_hugetlb;
+			} else {
+				order = get16(p1 + P->off_order);
+				huge = get16(p1 + P->off_dtor) == (unsigned)P->dtor_hugetlb;
+			}
+			if (order >= 64 || (pfn & ((1ULL << order) - 1)))
+				order = 0;
+		}
+		bool anon = (mapping & 1) && !slab;
+		if (chead & 1)
+			r |= R_TAIL;
+		if (!slab && mc == (u32)P->t_buddy)
+			r |= priv >= MAX_ORDER_NR ? R_BUDDY_BAD : R_BUDDY;
+		if (P->export_unaccepted && mc == (u32)P->t_unaccepted)
+			r |= R_UNACC;
+		if (cache && !anon)
+			r |= R_CACHE;
+		if (privf)
+			r |= R_PRIV;
+		if (anon || huge)
+			r |= R_USER;
+		if (hwp)
+			r |= R_HWP;
+		if (P->export_offline && !slab && mc == (u32)P->t_offline)
+			r |= R_OFFL;
+		pi->rules[SEM_UP] = r;
+		pi->order[SEM_UP] = (u8)order;
+	}
+#undef TB
+}
+
+static void bits_set(u64 *bm, u64 a, u64 b)
+{
+	for (u64 i = a; i < b; i++)
+		bm[i >> 6] |= 1ULL << (i & 63);
+}
+
+/* pfns of a section: in 1st bitmap / in segments (for the struct page scan) */
+static void section_dump_maps(u64 base, u64 *in1st, u64 *inseg)
+{
+	memset(in1st, 0, PAGES_PER_SECTION / 8);
+	memset(inseg, 0, PAGES_PER_SECTION / 8);
+	u64 end = base + PAGES_PER_SECTION;
+	for (int i = 0; i < G.nloads; i++) {
+		struct load *l = &G.loads[i];
+		/* 1st bitmap: partial first and last pages count */
+		u64 a = l->paddr >> PAGE_SHIFT, b = (l->paddr + l->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		b = MIN(b, G.max_mapnr);
+		if (a < end && b > base)
+			bits_set(in1st, MAX(a, base) - base, MIN(b, end) - base);
+		/* struct page scan: pfn_to_paddr(pfn) must lie inside the segment */
+		u64 c = (l->paddr + PAGE_SIZE - 1) >> PAGE_SHIFT, d = (l->paddr + l->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		if (c < end && d > base)
+			bits_set(inseg, MAX(c, base) - base, MIN(d, end) - base);
+	}
+}
+
+static struct pinfo *emu_pi;
+static u32 *emu_idx;
+static u64 *emu_excl;
+
+static void emulate_section(struct section *x, const u8 *buf)
+{
+	u64 base = x->nr << PFN_SECTION_SHIFT;
+	if (base >= G.max_mapnr)
+		return;
+	u64 send = MIN(base + PAGES_PER_SECTION, G.max_mapnr);
+	static u64 in1st[PAGES_PER_SECTION / 64], inseg[PAGES_PER_SECTION / 64], zero[PAGES_PER_SECTION / 64];
+	section_dump_maps(base, in1st, inseg);
+	memset(zero, 0, sizeof(zero));
+	u32 nidx = 0;
+	for (u64 j = 0; j < send - base; j++) {
+		u64 pfn = base + j;
+		if ((in1st[j >> 6] >> (j & 63)) & 1)
+			if (content_zero(pfn, x->cls[j]))
+				zero[j >> 6] |= 1ULL << (j & 63);
+		if (!((inseg[j >> 6] >> (j & 63)) & 1))
+			continue;
+		emu_decode(buf, j, pfn, &emu_pi[j]);
+		if (emu_pi[j].rules[0] || emu_pi[j].rules[1])
+			emu_idx[nidx++] = (u32)j;
+	}
+	for (int s = 0; s < SEM_NR; s++) {
+		for (int c = 0; c < 16; c++) {
+			int lvl = combo_level(c);
+			u64 *cnt = emu_cnt[s][c];
+			memset(emu_excl, 0, PAGES_PER_SECTION / 8);
+			if (emu_pend[s][c] > base)
+				bits_set(emu_excl, 0, MIN(emu_pend[s][c], send) - base);
+			u64 skip = 0;
+			for (u32 q = 0; q < nidx; q++) {
+				u64 j = emu_idx[q], pfn = base + j;
+				if (pfn < skip)
+					continue;
+				struct pinfo *pi = &emu_pi[j];
+				u16 r = pi->rules[s];
+				u64 nr = 1ULL << pi->order[s];
+				int k = -1;
+				if (r & R_TAIL)
+					continue;
+				if ((lvl & 16) && (r & R_BUDDY_BAD))
+					continue;
+				if ((lvl & 16) && (r & R_BUDDY)) {
+					k = K_FREE;
+					nr = 1ULL << pi->bud;
+				} else if (s == SEM_UP && (lvl & 16) && (r & R_UNACC)) {
+					k = K_FREE;
+					nr = 1ULL << (MAX_ORDER_NR - 1);
+				} else if ((lvl & 2) && (r & R_CACHE) && !(r & R_PRIV)) {
+					k = K_CACHE;
+				} else if ((lvl & 4) && (r & R_CACHE)) {
+					k = (r & R_PRIV) ? K_CACHE_PRIV : K_CACHE;
+				} else if ((lvl & 8) && (r & R_USER)) {
+					k = K_USER;
+				} else if (r & R_HWP) {
+					k = K_HWPOISON;
+				} else if (r & R_OFFL) {
+					k = K_OFFLINE;
+				}
+				if (k < 0)
+					continue;
+				u64 e = pfn + nr;
+				cnt[k] += MIN(e, G.max_mapnr) - pfn;
+				bits_set(emu_excl, j, MIN(e, send) - base);
+				if (e > emu_pend[s][c])
+					emu_pend[s][c] = e;
+				skip = e;
+			}
+			u64 z = 0;
+			for (u64 w = 0; w < PAGES_PER_SECTION / 64; w++)
+				z += (u64)__builtin_popcountll(in1st[w] & zero[w] & ~emu_excl[w]);
+			cnt[K_ZERO] += z;
+		}
+	}
+}
+
+static void compute_max_mapnr(void)
+{
+	u64 maxpa = 0;
+	for (int i = 0; i < G.nloads; i++)
+		maxpa = MAX(maxpa, G.loads[i].paddr + G.loads[i].size);
+	u64 mm0 = (maxpa + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	u64 nsec = (mm0 + PAGES_PER_SECTION - 1) / PAGES_PER_SECTION;
+	u64 maxpfn = 0;
+	for (int i = 0; i < G.nsec; i++)
+		if (G.sec[i].nr < nsec)
+			maxpfn = MAX(maxpfn, MIN((G.sec[i].nr + 1) * PAGES_PER_SECTION, mm0));
+	G.max_mapnr = maxpfn ? MIN(mm0, maxpfn) : mm0;
+	g_original = 0;
+	for (int i = 0; i < G.nloads; i++) {
+		/* a partially covered last page is counted too (checked on mdf 1.7.2) */
+		u64 a = G.loads[i].paddr >> PAGE_SHIFT;
+		u64 b = (G.loads[i].paddr + G.loads[i].size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		b = MIN(b, G.max_mapnr);
+		if (b > a)
+			g_original += b - a;
+	}
+}
+
+/* generate every section's struct pages, write them, emulate the filter */
+static void write_memmaps(void)
+{
+	u8 *buf = xmalloc(PAGES_PER_SECTION * SPAGE);
+	emu_pi = xmalloc(PAGES_PER_SECTION * sizeof(*emu_pi));
+	emu_idx = xmalloc(PAGES_PER_SECTION * sizeof(*emu_idx));
+	emu_excl = xmalloc(PAGES_PER_SECTION / 8);
+	for (int i = 0; i < G.nsec; i++) {
+		struct section *x = &G.sec[i];
+		u64 base = x->nr << PFN_SECTION_SHIFT;
+		for (u64 j = 0; j < PAGES_PER_SECTION; j++)
+			gen_page(buf + j * SPAGE, base + j, x->cls, base);
+		if (x->kind == SK_PARTIAL) {
+			for (int k = 0; k < 512; k++)
+				if (x->frames[k])
+					write_phys(x->frames[k], buf + (u64)k * PAGE_SIZE, PAGE_SIZE);
+		} else {
+			write_phys(x->block_pa, buf, PAGES_PER_SECTION * SPAGE);
+		}
+		emulate_section(x, buf);
+	}
+	free(buf);
+}
+
+/* ------------------------------------------------------------------ */
+/* manifest (JSON ground truth)                                         */
+/* ------------------------------------------------------------------ */
+
+static void js_str(struct sbuf *b, const char *s)
+{
+	sb_put(b, "\"", 1);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			sb_printf(b, "\\%c", *c);
+		else if (*c < 0x20 || *c >= 0x7f)
+			sb_printf(b, "\\u%04x", *c);
+		else
+			sb_put(b, c, 1);
+	}
+	sb_put(b, "\"", 1);
+}
+
+static void js_hex(struct sbuf *b, u64 v) { sb_printf(b, "\"0x%" PRIx64 "\"", v); }
+
+struct runvec { u64 *v; u64 n, cap; u64 pages, in_dump; };
+
+static const char *const group_names[] = {
+	"kernel", "zero", "owner_priv", "cache", "cache_private", "swapcache", "anon", "ksm",
+	"thp_anon", "hugetlb", "free", "hwpoison", "offline", "unaccepted", "slab_mapping_odd",
+	"crashkernel", "dbv_meta", "pmem_data", "pmem_meta", NULL
+};
+
+static int group_index(const char *g)
+{
+	if (!g)
+		return -1;
+	for (int i = 0; group_names[i]; i++)
+		if (!strcmp(group_names[i], g))
+			return i;
+	return -1;
+}
+
+/* nominal rule for a class group: dump-level bit and counter, or NULL (kept) */
+static void group_rule(const char *g, int sem, int *bit, const char **counter, const char **note)
+{
+	*bit = 0;
+	*counter = NULL;
+	*note = NULL;
+	bool old_compound = P->ord_mode == ORD_U16 || P->ord_mode == ORD_U8;
+	if (!strcmp(g, "zero")) { *bit = 1; *counter = "zero"; }
+	else if (!strcmp(g, "cache") || !strcmp(g, "swapcache")) { *bit = 2; *counter = "cache"; }
+	else if (!strcmp(g, "cache_private")) { *bit = 4; *counter = "cache_private"; }
+	else if (!strcmp(g, "anon") || !strcmp(g, "ksm")) { *bit = 8; *counter = "user"; }
+	else if (!strcmp(g, "thp_anon")) {
+		*bit = 8; *counter = "user";
+		if (sem == SEM_172 && !old_compound)
+			*note = "mdf 1.7.2 cannot read the folio order of this kernel: only the head page is excluded, tails are kept";
+	} else if (!strcmp(g, "hugetlb")) {
+		if (sem == SEM_UP || (old_compound && P->huge_mode == HUGE_DTOR)) { *bit = 8; *counter = "user"; }
+		else *note = "mdf 1.7.2 does not recognise hugetlb folios of this kernel: kept";
+	} else if (!strcmp(g, "free")) { *bit = 16; *counter = "free"; }
+	else if (!strcmp(g, "unaccepted")) {
+		if (sem == SEM_UP) { *bit = 16; *counter = "free"; }
+		else { *bit = 1; *counter = "zero"; *note = "mdf 1.7.2 ignores the unaccepted page type; content is zero"; }
+	} else if (!strcmp(g, "hwpoison")) { *bit = -1; *counter = "hwpoison"; }
+	else if (!strcmp(g, "offline")) { *bit = -1; *counter = "offline"; }
+	else if (!strcmp(g, "slab_mapping_odd")) {
+		if (sem == SEM_172) { *bit = 8; *counter = "user";
+			*note = "known mdf 1.7.2 defect: slab page with odd mapping word taken for anonymous user data"; }
+		else *note = "slab page: kept (mapping bit 0 comes from slab.slabs)";
+	}
+}
+
+static void write_manifest(void)
+{
+	if (!G.manifest)
+		return;
+	struct sbuf b = {0};
+	sb_printf(&b, "{\n \"generator\": \"mkvmcore\",\n \"format_version\": 1,\n \"command\": ");
+	js_str(&b, G.cmdline);
+	sb_printf(&b, ",\n \"output\": ");
+	js_str(&b, G.out);
+	sb_printf(&b, ",\n \"profile\": \"%s\",\n \"osrelease\": ", P->name);
+	js_str(&b, G.osrelease);
+	sb_printf(&b, ",\n \"layout\": \"%s\",\n \"page_size\": 4096,\n \"ram_bytes\": %" PRIu64
+		  ",\n \"cpus\": %d,\n \"seed\": %" PRIu64 ",\n \"fill\": \"%s\",\n \"five_level\": %s,\n"
+		  " \"sme_mask\": \"0x%" PRIx64 "\",\n \"vmcoreinfo\": %s,\n \"crashtime\": %" PRIu64 ",\n",
+		  layout_names[G.layout], G.ram, G.cpus, G.seed, fill_names[G.fill],
+		  G.five ? "true" : "false", G.sme, G.no_vmcoreinfo ? "false" : "true", G.crashtime);
+	sb_printf(&b, " \"kaslr\": {\"enabled\": %s, \"seed\": %" PRIu64 ", \"page_offset_base\": ",
+		  G.kaslr ? "true" : "false", G.kaslr_seed);
+	js_hex(&b, G.page_offset);
+	sb_printf(&b, ", \"vmemmap_base\": ");
+	js_hex(&b, G.vmemmap);
+	sb_printf(&b, ", \"vmalloc_base\": ");
+	js_hex(&b, G.vmalloc);
+	sb_printf(&b, ", \"phys_base\": %" PRId64 ", \"kernel_offset\": ", G.phys_base);
+	js_hex(&b, G.kaslr_off);
+	sb_printf(&b, ", \"text_vaddr\": ");
+	js_hex(&b, G.text_va);
+	sb_printf(&b, ", \"text_paddr\": ");
+	js_hex(&b, G.img_pa);
+	sb_printf(&b, ", \"image_size\": %" PRIu64 ", \"init_top_pgt_pa\": ", G.img_size);
+	js_hex(&b, G.pgd_pa);
+	sb_printf(&b, "},\n \"symbols\": {\"init_top_pgt\": ");
+	js_hex(&b, img_va(IMG_PGD));
+	sb_printf(&b, ", \"init_uts_ns\": ");
+	js_hex(&b, img_va(IMG_UTS));
+	sb_printf(&b, ", \"mem_section\": ");
+	js_hex(&b, dmap(G.ms_root_pa));
+	sb_printf(&b, ", \"node_data\": ");
+	js_hex(&b, img_va(IMG_NODE_DATA));
+	sb_printf(&b, ", \"pglist_data_0\": ");
+	js_hex(&b, dmap(G.pgdat_pa));
+	sb_printf(&b, ", \"node_online_map\": ");
+	js_hex(&b, img_va(IMG_NODE_ONLINE));
+	sb_printf(&b, "},\n \"system_ram\": [");
+	for (int i = 0; i < G.e820.n; i++) {
+		sb_printf(&b, "%s[", i ? ", " : "");
+		js_hex(&b, G.e820.v[i].s);
+		sb_printf(&b, ", ");
+		js_hex(&b, G.e820.v[i].e);
+		sb_printf(&b, "]");
+	}
+	sb_printf(&b, "],\n \"crashkernel\": ");
+	if (G.ck_e) {
+		sb_printf(&b, "[");
+		js_hex(&b, G.ck_s);
+		sb_printf(&b, ", ");
+		js_hex(&b, G.ck_e);
+		sb_printf(&b, "]");
+	} else
+		sb_printf(&b, "null");
+	sb_printf(&b, ",\n \"file\": {\"size\": %" PRIu64 ", \"truncated_to\": ", G.file_size);
+	if (G.truncate >= 0)
+		sb_printf(&b, "%" PRId64, G.truncate);
+	else
+		sb_printf(&b, "null");
+	sb_printf(&b, ", \"e_phoff\": %" PRIu64 ", \"note_offset\": %" PRIu64 ", \"note_size\": %" PRIu64
+		  ", \"vmcoreinfo_offset\": %" PRIu64 ", \"vmcoreinfo_size\": %" PRIu64
+		  ", \"bytes_written\": %" PRIu64 "},\n",
+		  G.phoff, G.note_off, G.note_size,
+		  G.no_vmcoreinfo ? 0 : G.note_off + G.vmcoreinfo_desc_off, G.vmcoreinfo_size, G.bytes_written);
+	sb_printf(&b, " \"pt_loads\": [\n");
+	for (int i = 0; i < G.nloads; i++) {
+		struct load *l = &G.loads[i];
+		sb_printf(&b, "  {\"kind\": \"%s\", \"offset\": ", load_kind_names[l->kind]);
+		js_hex(&b, l->offset);
+		sb_printf(&b, ", \"vaddr\": ");
+		js_hex(&b, l->vaddr);
+		sb_printf(&b, ", \"paddr\": ");
+		js_hex(&b, l->paddr);
+		sb_printf(&b, ", \"filesz\": ");
+		js_hex(&b, l->size);
+		sb_printf(&b, ", \"memsz\": ");
+		js_hex(&b, l->size);
+		sb_printf(&b, "}%s\n", i + 1 < G.nloads ? "," : "");
+	}
+	sb_printf(&b, " ],\n \"sections\": [");
+	for (int i = 0; i < G.nsec;) {
+		int j = i;
+		while (j + 1 < G.nsec && G.sec[j + 1].nr == G.sec[j].nr + 1 &&
+		       G.sec[j + 1].flags == G.sec[i].flags && G.sec[j + 1].kind == G.sec[i].kind)
+			j++;
+		static const char *const kn[] = { "ram_memmap", "device_memmap", "partial_4k" };
+		sb_printf(&b, "%s{\"first\": %" PRIu64 ", \"end\": %" PRIu64 ", \"flags\": \"0x%x\", \"memmap\": \"%s\"}",
+			  i ? ", " : "", G.sec[i].nr, G.sec[j].nr + 1, G.sec[i].flags, kn[G.sec[i].kind]);
+		i = j + 1;
+	}
+	sb_printf(&b, "],\n \"memmap_chunk\": [");
+	js_hex(&b, G.memmap_chunk_pa);
+	sb_printf(&b, ", ");
+	js_hex(&b, G.memmap_chunk_pa + G.memmap_chunk_size);
+	sb_printf(&b, "],\n \"max_mapnr\": %" PRIu64 ",\n", G.max_mapnr);
+
+	/* class runs */
+	int ng = 0;
+	while (group_names[ng])
+		ng++;
+	struct runvec *rv = xcalloc(ng, sizeof(*rv));
+	int cur = -1;
+	u64 cur_s = 0, prev = 0;
+	u64 seg_s[64], seg_e[64];
+	int nseg = 0;
+	for (int i = 0; i < G.nloads && nseg < 64; i++) {
+		seg_s[nseg] = G.loads[i].paddr >> PAGE_SHIFT;
+		seg_e[nseg++] = (G.loads[i].paddr + G.loads[i].size) >> PAGE_SHIFT;
+	}
+	for (int i = 0; i <= G.nsec; i++) {
+		u64 base = i < G.nsec ? G.sec[i].nr << PFN_SECTION_SHIFT : 0;
+		u64 n = i < G.nsec ? PAGES_PER_SECTION : 1;
+		for (u64 j = 0; j < n; j++) {
+			int g = i < G.nsec ? group_index(cls_group(G.sec[i].cls[j])) : -1;
+			u64 pfn = base + j;
+			if (i < G.nsec && g >= 0) {
+				rv[g].pages++;
+				for (int s = 0; s < nseg; s++)
+					if (pfn >= seg_s[s] && pfn < seg_e[s]) {
+						rv[g].in_dump++;
+						break;
+					}
+			}
+			if (g != cur || pfn != prev + 1 || i == G.nsec) {
+				if (cur >= 0) {
+					struct runvec *r = &rv[cur];
+					if (r->n + 2 > r->cap) {
+						r->cap = r->cap ? r->cap * 2 : 64;
+						r->v = xrealloc(r->v, r->cap * sizeof(u64));
+					}
+					r->v[r->n++] = cur_s;
+					r->v[r->n++] = prev + 1;
+				}
+				cur = g;
+				cur_s = pfn;
+			}
+			prev = pfn;
+		}
+	}
+	sb_printf(&b, " \"classes\": [\n");
+	bool first = true;
+	for (int g = 0; g < ng; g++) {
+		if (!rv[g].pages)
+			continue;
+		const char *gn = group_names[g];
+		bool zero = !strcmp(gn, "zero") || !strcmp(gn, "free") || !strcmp(gn, "unaccepted") ||
+			    !strcmp(gn, "crashkernel");
+		bool mixed = !strcmp(gn, "kernel") || !strcmp(gn, "dbv_meta") || !strcmp(gn, "pmem_data") ||
+			     !strcmp(gn, "pmem_meta");
+		sb_printf(&b, "%s  {\"class\": \"%s\", \"pages\": %" PRIu64 ", \"pages_in_dump\": %" PRIu64
+			  ", \"content\": \"%s\", \"excluded_by\": {",
+			  first ? "" : ",\n", gn, rv[g].pages, rv[g].in_dump, zero ? "zero" : mixed ? "mixed" : "data");
+		first = false;
+		for (int s = 0; s < SEM_NR; s++) {
+			int bit;
+			const char *counter, *note;
+			group_rule(gn, s, &bit, &counter, &note);
+			sb_printf(&b, "%s\"%s\": ", s ? ", " : "", sem_names[s]);
+			if (!counter)
+				sb_printf(&b, "{\"dump_level_bit\": null, \"counter\": null");
+			else if (bit < 0)
+				sb_printf(&b, "{\"dump_level_bit\": \"always\", \"counter\": \"%s\"", counter);
+			else
+				sb_printf(&b, "{\"dump_level_bit\": %d, \"counter\": \"%s\"", bit, counter);
+			if (note) {
+				sb_printf(&b, ", \"note\": ");
+				js_str(&b, note);
+			}
+			sb_printf(&b, "}");
+		}
+		sb_printf(&b, "}, \"runs\": [");
+		for (u64 k = 0; k < rv[g].n; k += 2)
+			sb_printf(&b, "%s[%" PRIu64 ",%" PRIu64 "]", k ? "," : "", rv[g].v[k], rv[g].v[k + 1]);
+		sb_printf(&b, "]}");
+		free(rv[g].v);
+	}
+	free(rv);
+	sb_printf(&b, "\n ],\n \"expected\": {\n");
+	for (int s = 0; s < SEM_NR; s++) {
+		sb_printf(&b, "  \"%s\": {\"max_mapnr\": %" PRIu64 ", \"original_pages\": %" PRIu64
+			  ", \"memory_hole\": %" PRIu64 ", \"levels\": {\n",
+			  sem_names[s], G.max_mapnr, g_original, G.max_mapnr - g_original);
+		for (int lvl = 0; lvl < 32; lvl++) {
+			int c = ((lvl & 2) ? 1 : 0) | ((lvl & 4) ? 2 : 0) | ((lvl & 8) ? 4 : 0) | ((lvl & 16) ? 8 : 0);
+			u64 v[K_NR], ex = 0;
+			for (int k = 0; k < K_NR; k++) {
+				v[k] = emu_cnt[s][c][k];
+				if (k == K_ZERO && !(lvl & 1))
+					v[k] = 0;
+				ex += v[k];
+			}
+			sb_printf(&b, "   \"%d\": {", lvl);
+			for (int k = 0; k < K_NR; k++)
+				sb_printf(&b, "\"%s\": %" PRIu64 ", ", k_names[k], v[k]);
+			sb_printf(&b, "\"excluded\": %" PRIu64 ", \"remaining\": %" PRId64 "}%s\n", ex,
+				  (s64)g_original - (s64)ex, lvl < 31 ? "," : "");
+		}
+		sb_printf(&b, "  }}%s\n", s + 1 < SEM_NR ? "," : "");
+	}
+	sb_printf(&b, " },\n \"counter_names\": {");
+	for (int k = 0; k < K_NR; k++)
+		sb_printf(&b, "%s\"%s\": \"%s\"", k ? ", " : "", k_names[k], k_report[k]);
+	sb_printf(&b, "},\n \"pmem\": [");
+	for (int k = 0; k < G.npm; k++) {
+		struct pmem *n = &G.pm[k];
+		sb_printf(&b, "%s\n  {\"start\": ", k ? "," : "");
+		js_hex(&b, n->start);
+		sb_printf(&b, ", \"size\": ");
+		js_hex(&b, n->size);
+		sb_printf(&b, ", \"mode\": \"%s\", \"map\": \"%s\", \"align\": %" PRIu64 ", \"effective_align\": %" PRIu64
+			  ", \"info\": %s, \"signature\": \"%s\", \"stale\": \"%s\", \"dump\": \"%s\", \"dataoff\": ",
+			  n->devdax ? "devdax" : "fsdax", n->map_dev ? "dev" : "mem", n->align, n->A,
+			  n->info ? "true" : "false", n->devdax ? "NVDIMM_DAX_INFO" : "NVDIMM_PFN_INFO",
+			  stale_names[n->stale], dump_names[n->dump]);
+		js_hex(&b, n->dataoff);
+		sb_printf(&b, ", \"npfns\": %" PRIu64 ", \"end_trunc\": %" PRIu64 ", \"pfn_mode\": %d, \"checksum\": ",
+			  n->npfns, n->end_trunc, n->map_dev ? 2 : 1);
+		js_hex(&b, n->info ? n->checksum : 0);
+		sb_printf(&b, ", \"first_pfn\": %" PRIu64 ", \"data_pfn\": %" PRIu64 ", \"end_pfn\": %" PRIu64,
+			  n->first_pfn, n->data_pfn, n->end_pfn);
+		sb_printf(&b, ", \"altmap\": {\"base_pfn\": %" PRIu64 ", \"reserve\": %" PRIu64 ", \"free\": %" PRIu64
+			  ", \"alloc\": %" PRIu64 ", \"align\": %" PRIu64 "}",
+			  n->base_pfn, n->reserve, n->free_pfns, n->alloc, n->align_pfns);
+		sb_printf(&b, ", \"compound_order\": %d, \"used_data_pages\": %" PRIu64 ", \"pgmap\": ",
+			  n->compound_order, n->used_data);
+		js_hex(&b, n->pgmap_va);
+		sb_printf(&b, ", \"load_index\": %d", n->load_index);
+		if (n->map_dev) {
+			sb_printf(&b, ", \"dbv_range\": [");
+			js_hex(&b, n->start);
+			sb_printf(&b, ", ");
+			js_hex(&b, n->start + n->dataoff);
+			sb_printf(&b, "], \"regions\": {\"reserve\": [%" PRIu64 ",%" PRIu64 "], \"info\": [%" PRIu64 ",%" PRIu64
+				  "], \"memmap_area\": [%" PRIu64 ",%" PRIu64 "], \"data\": [%" PRIu64 ",%" PRIu64 "]}",
+				  n->first_pfn, n->first_pfn + 1, n->first_pfn + 1, n->first_pfn + 2,
+				  n->first_pfn + 2, n->data_pfn, n->data_pfn, n->end_pfn);
+			sb_printf(&b, ", \"memmap_blocks\": [");
+			for (int i = 0; i < n->nblocks; i++) {
+				sb_printf(&b, "%s{\"section\": %" PRIu64 ", \"pa\": ", i ? ", " : "", n->block_sec[i]);
+				js_hex(&b, n->block_pa[i]);
+				sb_printf(&b, "}");
+			}
+			sb_printf(&b, "]");
+		}
+		if (n->stale != ST_NONE)
+			sb_printf(&b, ", \"stale_reserve_slots\": [%" PRIu64 ", %" PRIu64 "]", n->first_pfn, n->first_pfn + 1);
+		sb_printf(&b, ", \"ram_backed_memmap_sections\": [");
+		bool f2 = true;
+		for (int i = 0; i < G.nsec; i++) {
+			struct section *x = &G.sec[i];
+			u64 ss = x->nr << PFN_SECTION_SHIFT;
+			if (ss + PAGES_PER_SECTION <= n->first_pfn || ss >= n->end_pfn || x->kind == SK_DEV)
+				continue;
+			sb_printf(&b, "%s%" PRIu64, f2 ? "" : ", ", x->nr);
+			f2 = false;
+		}
+		sb_printf(&b, "]}");
+	}
+	sb_printf(&b, "],\n \"device_backed_vmemmap\": [");
+	bool f3 = true;
+	for (int k = 0; k < G.npm; k++) {
+		struct pmem *n = &G.pm[k];
+		if (!n->map_dev)
+			continue;
+		sb_printf(&b, "%s{\"range\": [", f3 ? "" : ", ");
+		js_hex(&b, n->start);
+		sb_printf(&b, ", ");
+		js_hex(&b, n->start + n->dataoff);
+		sb_printf(&b, "], \"in_dump\": %s}", (n->dump == D_CARVED || n->dump == D_FULL) ? "true" : "false");
+		f3 = false;
+	}
+	sb_printf(&b, "],\n \"dmesg\": {\"kind\": \"%s\", \"lines\": [",
+		  P->printk == 2 ? "printk_ringbuffer" : "log_buf");
+	for (int i = 0; i < G.nlines; i++) {
+		sb_printf(&b, "%s\n  {\"ts_nsec\": %" PRIu64 ", \"text\": ", i ? "," : "", G.line_ts[i]);
+		js_str(&b, G.lines[i]);
+		char pre[64];
+		snprintf(pre, sizeof(pre), "[%5" PRIu64 ".%06" PRIu64 "] ", (u64)(G.line_ts[i] / 1000000000ULL),
+			 (u64)((G.line_ts[i] % 1000000000ULL) / 1000));
+		struct sbuf o = {0};
+		sb_printf(&o, "%s%s", pre, G.lines[i]);
+		sb_printf(&b, ", \"makedumpfile\": ");
+		js_str(&b, o.p);
+		free(o.p);
+		sb_printf(&b, "}");
+	}
+	sb_printf(&b, "\n ]}\n}\n");
+	FILE *f = fopen(G.manifest, "w");
+	if (!f || fwrite(b.p, 1, b.n, f) != b.n || fclose(f))
+		die("cannot write manifest %s", G.manifest);
+	free(b.p);
+}
+
+/* ------------------------------------------------------------------ */
+/* command line                                                         */
+/* ------------------------------------------------------------------ */
+
+static void usage(FILE *f)
+{
+	fputs(
+"usage: mkvmcore [options] OUTPUT.vmcore\n"
+"  --profile P          kernel profile: 4.4 4.19 5.4 6.1 6.4 6.6 6.9 6.10 6.11 6.12 6.16 (default 6.1)\n"
+"  --layout L           kexec_file (default) | kexec_load | qemu\n"
+"  --ram SIZE           guest RAM (default 512M), e.g. 4G, 64G\n"
+"  --seed N             class-mix / content seed (default 1)\n"
+"  --kaslr SEED|off     KASLR seed (default 12345), 'off' for fixed bases\n"
+"  --mix C=PCT,...      percentages of RAM pages per class (rest is free):\n"
+"                       kernel zero owner_priv cache cache_private swapcache anon ksm\n"
+"                       thp_anon hugetlb hwpoison offline unaccepted slab_mapping_odd\n"
+"  --used SIZE|PCT%     scale the mix so that this much RAM is in use (default:\n"
+"                       min(mix, 1G) without --mix)\n"
+"  --fill text|random|mixed   page content (default text)\n"
+"  --pmem SPEC          repeatable: start=ADDR,size=SIZE[,align=4K|2M|1G][,mode=fsdax|devdax]\n"
+"                       [,info=yes|no][,stale=none|buddy|lru|compound][,dump=carved|full|none]\n"
+"                       [,map=dev|mem]\n"
+"  --five-level         5-level paging (pgtable_l5_enabled=1)\n"
+"  --sme-mask BIT       set the AMD SME C-bit BIT in every page-table entry\n"
+"  --crashkernel SIZE   crashkernel reservation (default 128M, 0 = none)\n"
+"  --cpus N             number of CPUs / NT_PRSTATUS notes (default 2)\n"
+"  --dmesg FILE         printk buffer lines (default: built-in boot/panic log)\n"
+"  --manifest FILE      write JSON ground truth\n"
+"  --truncate BYTES     cut the output file to BYTES\n"
+"  --no-vmcoreinfo      omit the VMCOREINFO note\n"
+"  --qemu-ehsize-ok     qemu layout: write e_ehsize 64 instead of QEMU 7.2's 8\n"
+"  --no-gbpages         direct map with 2 MiB pages only\n"
+"  --osrelease STR      override OSRELEASE / utsname.release\n"
+"  --nodename STR       utsname.nodename (default \"(none)\")\n"
+"  --crashtime N        CRASHTIME (default 1795598053)\n"
+"  --quiet\n", f);
+}
+
+static int mix_index(const char *n)
+{
+	for (int k = 0; k < M_NR; k++)
+		if (!strcmp(mix_names[k], n))
+			return k;
+	die("unknown --mix class '%s'", n);
+}
+
+static void parse_mix(const char *s)
+{
+	char *d = xstrdup(s), *save = NULL;
+	if (!G.mix_given)
+		memset(G.mix, 0, sizeof(G.mix));
+	G.mix_given = true;
+	for (char *t = strtok_r(d, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(t, '=');
+		if (!eq)
+			die("--mix expects CLASS=PCT");
+		*eq = 0;
+		G.mix[mix_index(t)] = strtod(eq + 1, NULL);
+	}
+	free(d);
+}
+
+static void parse_pmem(const char *s)
+{
+	if (G.npm >= MAX_PMEM)
+		die("too many --pmem");
+	struct pmem *n = &G.pm[G.npm++];
+	memset(n, 0, sizeof(*n));
+	n->align = PAGE_SIZE;
+	n->info = true;
+	n->map_dev = true;
+	n->stale = ST_NONE;
+	n->dump = D_CARVED;
+	bool have_start = false, have_size = false, have_align = false;
+	char *d = xstrdup(s), *save = NULL;
+	for (char *t = strtok_r(d, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(t, '=');
+		if (!eq)
+			die("--pmem: expected key=value in '%s'", t);
+		*eq++ = 0;
+		if (!strcmp(t, "start")) { n->start = parse_size(eq); have_start = true; }
+		else if (!strcmp(t, "size")) { n->size = parse_size(eq); have_size = true; }
+		else if (!strcmp(t, "align")) { n->align = parse_size(eq); have_align = true; }
+		else if (!strcmp(t, "mode")) {
+			if (!strcmp(eq, "fsdax")) n->devdax = false;
+			else if (!strcmp(eq, "devdax")) n->devdax = true;
+			else die("--pmem mode=fsdax|devdax");
+		} else if (!strcmp(t, "info")) n->info = !strcmp(eq, "yes") || !strcmp(eq, "1");
+		else if (!strcmp(t, "stale")) {
+			int i;
+			for (i = 0; i < 4 && strcmp(eq, stale_names[i]); i++)
+				;
+			if (i == 4)
+				die("--pmem stale=none|buddy|lru|compound");
+			n->stale = i;
+		} else if (!strcmp(t, "dump")) {
+			int i;
+			for (i = 0; i < 3 && strcmp(eq, dump_names[i]); i++)
+				;
+			if (i == 3)
+				die("--pmem dump=carved|full|none");
+			n->dump = i;
+		} else if (!strcmp(t, "map")) {
+			if (!strcmp(eq, "dev")) n->map_dev = true;
+			else if (!strcmp(eq, "mem")) n->map_dev = false;
+			else die("--pmem map=dev|mem");
+		} else
+			die("--pmem: unknown key '%s'", t);
+	}
+	free(d);
+	if (!have_start || !have_size)
+		die("--pmem needs start= and size=");
+	if (n->devdax && !have_align)
+		n->align = SZ_2M;
+	if (n->align != PAGE_SIZE && n->align != SZ_2M && n->align != SZ_1G)
+		die("--pmem align must be 4K, 2M or 1G");
+}
+
+static void parse_args(int argc, char **argv)
+{
+	G.profile_name = "6.1";
+	G.layout = L_KEXEC_FILE;
+	G.ram = 512 * SZ_1M;
+	G.seed = 1;
+	G.kaslr_seed = 12345;
+	G.kaslr = true;
+	G.sme_bit = -1;
+	G.crash_size = 128 * SZ_1M;
+	G.cpus = 2;
+	G.fill = F_TEXT;
+	G.truncate = -1;
+	G.gbpages = true;
+	G.nodename = "(none)";
+	G.crashtime = 1795598053ULL;
+	G.used = -1;
+	size_t cl = 0;
+	for (int i = 0; i < argc && cl + 2 < sizeof(G.cmdline); i++)
+		cl += (size_t)snprintf(G.cmdline + cl, sizeof(G.cmdline) - cl, "%s%s", i ? " " : "", argv[i]);
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i], *val = NULL;
+		if (a[0] != '-' || !a[1]) {
+			if (G.out)
+				die("more than one output file given");
+			G.out = a;
+			continue;
+		}
+		char name[64];
+		snprintf(name, sizeof(name), "%s", a);
+		char *eq = strchr(name, '=');
+		if (eq) {
+			*eq = 0;
+			val = a + (eq - name) + 1;
+		}
+#define NEEDVAL() do { if (!val) { if (i + 1 >= argc) die("%s needs a value", name); val = argv[++i]; } } while (0)
+		if (!strcmp(name, "-h") || !strcmp(name, "--help")) { usage(stdout); exit(0); }
+		else if (!strcmp(name, "--profile")) { NEEDVAL(); G.profile_name = val; }
+		else if (!strcmp(name, "--layout")) {
+			NEEDVAL();
+			int k;
+			for (k = 0; k < 3 && strcmp(val, layout_names[k]); k++)
+				;
+			if (k == 3)
+				die("--layout kexec_file|kexec_load|qemu");
+			G.layout = k;
+		} else if (!strcmp(name, "--ram")) { NEEDVAL(); G.ram = parse_size(val); }
+		else if (!strcmp(name, "--seed")) { NEEDVAL(); G.seed = strtoull(val, NULL, 0); }
+		else if (!strcmp(name, "--kaslr")) {
+			NEEDVAL();
+			if (!strcmp(val, "off") || !strcmp(val, "no"))
+				G.kaslr = false;
+			else
+				G.kaslr_seed = strtoull(val, NULL, 0);
+		} else if (!strcmp(name, "--mix")) { NEEDVAL(); parse_mix(val); }
+		else if (!strcmp(name, "--used")) {
+			NEEDVAL();
+			size_t n = strlen(val);
+			if (n && val[n - 1] == '%')
+				G.used_pct = strtod(val, NULL);
+			else
+				G.used = (s64)parse_size(val);
+		} else if (!strcmp(name, "--fill")) {
+			NEEDVAL();
+			int k;
+			for (k = 0; k < 3 && strcmp(val, fill_names[k]); k++)
+				;
+			if (k == 3)
+				die("--fill text|random|mixed");
+			G.fill = k;
+		} else if (!strcmp(name, "--pmem")) { NEEDVAL(); parse_pmem(val); }
+		else if (!strcmp(name, "--five-level")) G.five = true;
+		else if (!strcmp(name, "--sme-mask")) { NEEDVAL(); G.sme_bit = atoi(val); }
+		else if (!strcmp(name, "--crashkernel")) { NEEDVAL(); G.crash_size = parse_size(val); }
+		else if (!strcmp(name, "--cpus")) { NEEDVAL(); G.cpus = atoi(val); }
+		else if (!strcmp(name, "--dmesg")) { NEEDVAL(); G.dmesg_file = val; }
+		else if (!strcmp(name, "--manifest")) { NEEDVAL(); G.manifest = val; }
+		else if (!strcmp(name, "--truncate")) { NEEDVAL(); G.truncate = (s64)parse_size(val); }
+		else if (!strcmp(name, "--no-vmcoreinfo")) G.no_vmcoreinfo = true;
+		else if (!strcmp(name, "--qemu-ehsize-ok")) G.qemu_ehsize_ok = true;
+		else if (!strcmp(name, "--no-gbpages")) G.gbpages = false;
+		else if (!strcmp(name, "--osrelease")) { NEEDVAL(); G.osrelease = val; }
+		else if (!strcmp(name, "--nodename")) { NEEDVAL(); G.nodename = val; }
+		else if (!strcmp(name, "--crashtime")) { NEEDVAL(); G.crashtime = strtoull(val, NULL, 0); }
+		else if (!strcmp(name, "--quiet") || !strcmp(name, "-q")) g_quiet = true;
+		else
+			die("unknown option %s (see --help)", a);
+#undef NEEDVAL
+	}
+	if (!G.out) {
+		usage(stderr);
+		exit(2);
+	}
+	if (G.cpus < 1 || G.cpus > 64)
+		die("--cpus must be 1..64");
+	if (G.ram < 256 * SZ_1M || G.ram % SZ_2M)
+		die("--ram must be >= 256M and a multiple of 2M");
+}
+
+/* ------------------------------------------------------------------ */
+/* main                                                                 */
+/* ------------------------------------------------------------------ */
+
+static void alloc_kernel_structs(void)
+{
+	build_arena();
+	G.pgdat_pa = alloc_store(P->size_pglist, "pglist_data");
+	G.nr_roots = (1ULL << (G.maxphys - SECTION_SIZE_BITS)) / (PAGE_SIZE / 32);
+	G.ms_root_pa = alloc_store(G.nr_roots * 8, "mem_section roots");
+	G.usage_pa = alloc_store((u64)G.nsec * 32, "mem_section_usage");
+	u64 last = ~0ULL;
+	for (int i = 0; i < G.nsec; i++) {
+		u64 root = G.sec[i].nr / (PAGE_SIZE / 32);
+		if (root != last) {
+			u64 pa = alloc_store(PAGE_SIZE, "mem_section");
+			pwrite_store(G.ms_root_pa + root * 8, &(u64){ dmap(pa) }, 8);
+			last = root;
+		}
+	}
+	if (G.npm)
+		G.pm[0].pgmap_va = dmap(alloc_store(PAGE_SIZE, "dev_pagemap"));
+}
+
+int main(int argc, char **argv)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	parse_args(argc, argv);
+	profile_setup(&G.P, G.profile_name);
+	if (!G.osrelease)
+		G.osrelease = P->osrelease;
+	if (G.five && !P->has_l5)
+		die("profile %s has no 5-level paging support", P->name);
+	G.maxphys = G.five ? 52 : 46;
+	if (G.sme_bit >= 0) {
+		if (!P->has_sme)
+			die("profile %s does not export sme_mask", P->name);
+		if (G.sme_bit < 34 || G.sme_bit > 51)
+			die("--sme-mask BIT must be 34..51");
+		G.sme = 1ULL << G.sme_bit;
+	}
+	struct rng kr = { G.kaslr_seed * 0x2545f4914f6cdd1dULL + 7 };
+	struct rng mr = { G.seed * 0x9e3779b97f4a7c15ULL + 3 };
+	for (int i = 0; i < 40; i++)
+		G.build_id[i] = "0123456789abcdef"[hash64(i, G.seed ^ P->ver) & 15];
+
+	layout_ram();
+	for (int i = 0; i < G.npm; i++)
+		pmem_compute(&G.pm[i], &mr);
+	for (int i = 0; i < G.npm; i++)
+		for (int j = i + 1; j < G.npm; j++)
+			if (G.pm[i].start < G.pm[j].start + G.pm[j].size && G.pm[j].start < G.pm[i].start + G.pm[i].size)
+				die("--pmem namespaces overlap");
+	place_crashkernel_and_image(&kr);
+	randomize_memory(&kr);
+	build_sections();
+
+	for (int i = 0; i < G.e820.n; i++)
+		rv_add(&G.freeram, G.e820.v[i].s, G.e820.v[i].e);
+	rv_subtract(&G.freeram, 0, 16 * SZ_1M);
+	rv_subtract(&G.freeram, G.img_pa, G.img_pa + G.img_size);
+	if (G.ck_e)
+		rv_subtract(&G.freeram, G.ck_s, G.ck_e);
+	/* keep the ACPI-like tail reserved */
+	rv_subtract(&G.freeram, ALIGN_DOWN(G.lowmem - 0x24000, PAGE_SIZE), G.lowmem);
+
+	allocate_memmaps();
+	alloc_kernel_structs();
+	build_page_tables();
+	assign_classes(&mr);
+
+	build_uts();
+	build_pgdat();
+	build_mem_section();
+	build_pmem_structs();
+	load_dmesg();
+	build_printk();
+	build_vmcoreinfo();
+	build_loads();
+	compute_max_mapnr();
+	build_notes();
+	layout_file();
+	build_corpus();
+
+	G.fd = open(G.out, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	if (G.fd < 0)
+		die("cannot create %s: %s", G.out, strerror(errno));
+	if (ftruncate(G.fd, (off_t)G.file_size))
+		die("ftruncate %s: %s", G.out, strerror(errno));
+	write_headers();
+	write_contents();
+	write_memmaps();
+	if (G.truncate >= 0 && ftruncate(G.fd, (off_t)G.truncate))
+		die("ftruncate %s: %s", G.out, strerror(errno));
+	if (close(G.fd))
+		die("close %s: %s", G.out, strerror(errno));
+	write_manifest();
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	info("%s: profile %s, layout %s, %" PRIu64 " MiB RAM, %d PT_LOADs, file %" PRIu64 " bytes, %" PRIu64
+	     " written, %.2fs", G.out, P->name, layout_names[G.layout], G.ram >> 20, G.nloads, G.file_size,
+	     G.bytes_written, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	return 0;
 }
