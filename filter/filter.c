@@ -32,6 +32,7 @@ struct filter {
 	enum page_class pending_cls;
 
 	uint8_t *sp_buf;
+	struct page_reader *sp_reader;	/* struct pages */
 	struct page_reader *zero_reader;
 
 	unsigned int warn_order, warn_unreadable;
@@ -105,10 +106,17 @@ struct error *filter_create(struct kernel *k, const struct dbv_set *dbv,
 			free(f);
 			return ERR_OOM();
 		}
+		err = page_reader_open(f->src, &f->sp_reader);
+		if (err) {
+			free(f->sp_buf);
+			free(f);
+			return err;
+		}
 	}
 	if (opt->zero_in_bitmap && (dl & DL_EXCLUDE_ZERO)) {
 		err = page_reader_open(f->src, &f->zero_reader);
 		if (err) {
+			page_reader_close(f->sp_reader);
 			free(f->sp_buf);
 			free(f);
 			return err;
@@ -123,6 +131,7 @@ void filter_destroy(struct filter *f)
 	if (!f)
 		return;
 	page_reader_close(f->zero_reader);
+	page_reader_close(f->sp_reader);
 	free(f->sp_buf);
 	free(f);
 }
@@ -224,7 +233,8 @@ static void exclude(struct filter *f, struct window *w, uint64_t pfn,
 static struct error *read_struct_pages(struct filter *f, uint64_t mem_map,
 				       uint64_t n)
 {
-	return kernel_read(f->k, mem_map, f->sp_buf, n * f->cls.sz_page);
+	return kernel_read_via(f->k, f->sp_reader, mem_map, f->sp_buf,
+			       n * f->cls.sz_page);
 }
 
 /* Handle one pfn whose struct page is at @sp; returns pfns consumed. */

@@ -13,6 +13,12 @@
 
 struct error *kernel_read(struct kernel *k, uint64_t va, void *buf, size_t len)
 {
+	return kernel_read_via(k, NULL, va, buf, len);
+}
+
+struct error *kernel_read_via(struct kernel *k, struct page_reader *r,
+			      uint64_t va, void *buf, size_t len)
+{
 	uint8_t *out = buf;
 
 	while (len) {
@@ -22,7 +28,8 @@ struct error *kernel_read(struct kernel *k, uint64_t va, void *buf, size_t len)
 		if (err)
 			return err;
 		n = MIN((uint64_t)len, leaf - (va & (leaf - 1)));
-		err = source_read_phys(k->src, pa, out, n);
+		err = r ? page_reader_copy(r, pa, out, n)
+			: source_read_phys(k->src, pa, out, n);
 		if (err)
 			return err;
 		out += n;

@@ -14,6 +14,7 @@
 
 struct arch_ops;
 struct error;
+struct page_reader;
 struct printer;
 struct source;
 struct sparsemem;
@@ -56,6 +57,9 @@ void kernel_close(struct kernel *k);
 /* Read @len bytes of kernel virtual memory. */
 struct error *kernel_read(struct kernel *k, uint64_t va, void *buf,
 			  size_t len);
+/* The same through a page reader's window (bulk reads of one thread). */
+struct error *kernel_read_via(struct kernel *k, struct page_reader *r,
+			      uint64_t va, void *buf, size_t len);
 struct error *kernel_read_u64(struct kernel *k, uint64_t va, uint64_t *v);
 
 /* The kernel image mapping: __START_KERNEL_map on x86_64. */

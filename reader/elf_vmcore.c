@@ -206,8 +206,8 @@ static const uint8_t *map_range(struct elf_page_reader *r, uint64_t off,
 	return r->win + (off - start);
 }
 
-static struct error *elf_reader_read(struct page_reader *pr, uint64_t pfn,
-				     const uint8_t **page)
+static struct error *elf_reader_read_into(struct page_reader *pr, uint64_t pfn,
+					  uint8_t *buf)
 {
 	struct elf_page_reader *r = (struct elf_page_reader *)pr;
 	struct elf_source *es = r->es;
@@ -224,22 +224,20 @@ static struct error *elf_reader_read(struct page_reader *pr, uint64_t pfn,
 			const uint8_t *p = map_range(r, off, ps);
 
 			/* Copy out under a guard: a bad sector raises SIGBUS. */
-			if (p && guarded_copy(r->scratch, p, ps)) {
-				*page = r->scratch;
+			if (p && guarded_copy(buf, p, ps))
 				return NULL;
-			}
 			if (p) {
 				drop_window(r);
 				return ERR(ERR_IO, "Can't read %s at offset 0x%llx (I/O error in the mapping)",
 					   src->path, (unsigned long long)off);
 			}
 		}
-		*page = r->scratch;
-		return pread_full(src->fd, r->scratch, ps, off, src->path);
+		return pread_full(src->fd, buf, ps, off, src->path);
 	}
 	/* A page only partly backed by file data: the rest reads as zero. */
 	while (done < ps) {
 		uint64_t a = pa + done, n;
+		struct error *err;
 
 		i = find_extent(es, a);
 		if (i < 0) {
@@ -249,19 +247,62 @@ static struct error *elf_reader_read(struct page_reader *pr, uint64_t pfn,
 			for (k = 0; k < es->nr_ext; k++)
 				if (es->ext[k].start > a && es->ext[k].start < next)
 					next = es->ext[k].start;
-			memset(r->scratch + done, 0, next - a);
+			memset(buf + done, 0, next - a);
 			done += next - a;
 			continue;
 		}
 		n = MIN(ps - done, es->ext[i].end - a);
-		struct error *err = pread_full(src->fd, r->scratch + done, n,
-					       es->ext[i].offset + (a - es->ext[i].start),
-					       src->path);
+		err = pread_full(src->fd, buf + done, n,
+				 es->ext[i].offset + (a - es->ext[i].start), src->path);
 		if (err)
 			return err;
 		done += n;
 	}
+	return NULL;
+}
+
+static struct error *elf_reader_read(struct page_reader *pr, uint64_t pfn,
+				     const uint8_t **page)
+{
+	struct elf_page_reader *r = (struct elf_page_reader *)pr;
+
 	*page = r->scratch;
+	return elf_reader_read_into(pr, pfn, r->scratch);
+}
+
+/* Bulk copies (struct pages) through the window: no syscall per batch. */
+static struct error *elf_reader_copy(struct page_reader *pr, uint64_t paddr,
+				     void *buf, size_t len)
+{
+	struct elf_page_reader *r = (struct elf_page_reader *)pr;
+	struct elf_source *es = r->es;
+	uint8_t *out = buf;
+
+	while (len) {
+		ssize_t i = find_extent(es, paddr);
+		uint64_t n, off;
+		const uint8_t *p;
+
+		if (i < 0)
+			return ERR(ERR_NOTFOUND, "physical address 0x%llx is not in the dump",
+				   (unsigned long long)paddr);
+		n = MIN((uint64_t)len, es->ext[i].end - paddr);
+		n = MIN(n, (uint64_t)MAP_WINDOW / 2);
+		off = es->ext[i].offset + (paddr - es->ext[i].start);
+		p = r->use_mmap ? map_range(r, off, n) : NULL;
+		if (!p || !guarded_copy(out, p, n)) {
+			struct error *err;
+
+			if (p)
+				drop_window(r);
+			err = pread_full(es->base.fd, out, n, off, es->base.path);
+			if (err)
+				return err;
+		}
+		out += n;
+		paddr += n;
+		len -= n;
+	}
 	return NULL;
 }
 
@@ -276,6 +317,8 @@ static void elf_reader_close(struct page_reader *pr)
 
 static const struct page_reader_ops elf_reader_ops = {
 	.read = elf_reader_read,
+	.read_into = elf_reader_read_into,
+	.copy = elf_reader_copy,
 	.close = elf_reader_close,
 };
 

@@ -486,6 +486,17 @@ static struct error *kd_reader_read(struct page_reader *pr, uint64_t pfn,
 	return kd_read_page((struct kd_reader *)pr, pfn, page);
 }
 
+static struct error *kd_reader_read_into(struct page_reader *pr, uint64_t pfn,
+					 uint8_t *buf)
+{
+	const uint8_t *page;
+	struct error *err = kd_read_page((struct kd_reader *)pr, pfn, &page);
+
+	if (!err)
+		memcpy(buf, page, pr->src->page_size);
+	return err;
+}
+
 static void kd_reader_close(struct page_reader *pr)
 {
 	struct kd_reader *r = (struct kd_reader *)pr;
@@ -497,6 +508,7 @@ static void kd_reader_close(struct page_reader *pr)
 
 static const struct page_reader_ops kd_reader_ops = {
 	.read = kd_reader_read,
+	.read_into = kd_reader_read_into,
 	.close = kd_reader_close,
 };
 

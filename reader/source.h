@@ -105,6 +105,12 @@ struct source {
 struct page_reader_ops {
 	struct error *(*read)(struct page_reader *r, uint64_t pfn,
 			      const uint8_t **page);
+	/* Copy page @pfn into @buf (page_size bytes); gaps read as zero. */
+	struct error *(*read_into)(struct page_reader *r, uint64_t pfn,
+				   uint8_t *buf);
+	/* Copy physical memory, like source_read_phys() but through the reader's window. */
+	struct error *(*copy)(struct page_reader *r, uint64_t paddr, void *buf,
+			      size_t len);
 	void (*close)(struct page_reader *r);
 };
 
@@ -146,6 +152,20 @@ static inline struct error *page_reader_read(struct page_reader *r,
 					     const uint8_t **page)
 {
 	return r->ops->read(r, pfn, page);
+}
+
+static inline struct error *page_reader_read_into(struct page_reader *r,
+						  uint64_t pfn, uint8_t *buf)
+{
+	return r->ops->read_into(r, pfn, buf);
+}
+
+static inline struct error *page_reader_copy(struct page_reader *r,
+					     uint64_t paddr, void *buf,
+					     size_t len)
+{
+	return r->ops->copy ? r->ops->copy(r, paddr, buf, len)
+			    : source_read_phys(r->src, paddr, buf, len);
 }
 
 static inline void page_reader_close(struct page_reader *r)

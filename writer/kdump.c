@@ -28,7 +28,6 @@
 #define SUB_HEADER_SIZE 104
 #define PAGE_DESC_SIZE 24
 #define HEADER_VERSION 6
-#define DATA_CACHE (1u << 20)
 #define DESC_CACHE (64u << 10)
 /* Stop complaining about unreadable pages after this many. */
 #define MAX_READ_WARNINGS 8
@@ -60,10 +59,13 @@ struct kdump_writer {
 	uint64_t win;			/* pfns per window */
 	uint64_t *win_dumpable;		/* pages to write, per window */
 
-	uint8_t *dbuf, *pbuf;
-	size_t dlen, plen;
+	/* Page data is written straight from the pipeline's batch buffers. */
+	const uint8_t *blk;		/* unwritten data of the current batch */
+	size_t blk_len;
+	uint64_t blk_off;		/* file offset of blk[0] */
+	uint8_t *pbuf;			/* descriptors not yet written */
+	size_t plen;
 	uint64_t data_pos;		/* offset of the next data byte */
-	uint64_t data_flushed;		/* offset of dbuf[0] */
 	uint64_t desc_pos;		/* offset of pbuf[0] */
 	uint8_t zero_desc[PAGE_DESC_SIZE];
 
@@ -261,23 +263,41 @@ static struct error *load_bm2(struct kdump_writer *w, uint64_t start, uint64_t e
 	return filter_window(wp->filter, start, end, w->bm1, w->bm2, NULL);
 }
 
-static struct error *flush(struct kdump_writer *w)
+/* Write the pending data, then the descriptors (never the other way round). */
+static struct error *flush_data(struct kdump_writer *w)
 {
-	struct output *out = w->wp->out;
 	struct error *err;
 
+	if (!w->blk_len)
+		return NULL;
+	err = output_write(w->wp->out, w->blk_off, w->blk, w->blk_len);
+	w->blk_len = 0;
+	return err;
+}
+
+static struct error *flush(struct kdump_writer *w)
+{
+	struct error *err = flush_data(w);
+
 	/* Data first: a descriptor on disk must never point at unwritten data. */
-	err = output_write(out, w->data_flushed, w->dbuf, w->dlen);
 	if (err)
 		return err;
-	w->data_flushed += w->dlen;
-	w->dlen = 0;
-	err = output_write(out, w->desc_pos, w->pbuf, w->plen);
+	err = output_write(w->wp->out, w->desc_pos, w->pbuf, w->plen);
 	if (err)
 		return err;
 	w->desc_pos += w->plen;
 	w->plen = 0;
 	return NULL;
+}
+
+static struct error *batch_end(void *arg)
+{
+	struct kdump_writer *w = arg;
+
+	/* The batch buffer is reused after this: its data must be out. */
+	if (w->plen + 64 * PAGE_DESC_SIZE > DESC_CACHE)
+		return flush(w);
+	return flush_data(w);
 }
 
 static struct error *emit_page(void *arg, const struct page_result *r)
@@ -286,7 +306,7 @@ static struct error *emit_page(void *arg, const struct page_result *r)
 	const struct write_params *wp = w->wp;
 	struct error *err;
 
-	if (w->plen + PAGE_DESC_SIZE > DESC_CACHE || w->dlen + r->size > DATA_CACHE) {
+	if (w->plen + PAGE_DESC_SIZE > DESC_CACHE) {
 		err = flush(w);
 		if (err)
 			return err;
@@ -302,8 +322,17 @@ static struct error *emit_page(void *arg, const struct page_result *r)
 		wp->stats->zero++;
 	} else {
 		put_desc(w->pbuf + w->plen, w->data_pos, r->size, r->flags);
-		memcpy(w->dbuf + w->dlen, r->data, r->size);
-		w->dlen += r->size;
+		/* A batch's stored bytes are contiguous: extend the pending block. */
+		if (w->blk_len && w->blk + w->blk_len != r->data) {
+			err = flush_data(w);
+			if (err)
+				return err;
+		}
+		if (!w->blk_len) {
+			w->blk = r->data;
+			w->blk_off = w->data_pos;
+		}
+		w->blk_len += r->size;
 		w->data_pos += r->size;
 	}
 	w->plen += PAGE_DESC_SIZE;
@@ -321,6 +350,7 @@ static struct error *page_pass(struct kdump_writer *w)
 		.method = wp->method,
 		.zero_check = wp->dump_level & DL_EXCLUDE_ZERO,
 		.threads = wp->threads,
+		.batch_end = batch_end,
 	};
 	struct pipeline *p = NULL;
 	uint64_t lo = wp->split ? wp->split_start : 0;
@@ -329,11 +359,17 @@ static struct error *page_pass(struct kdump_writer *w)
 	struct error *err;
 
 	w->desc_pos = w->l.off_table;
-	w->data_pos = w->data_flushed = w->l.off_data;
+	w->data_pos = w->l.off_data;
 	if (wp->dump_level & DL_EXCLUDE_ZERO) {
 		/* One shared all-zero page opens the data area. */
-		memset(w->dbuf, 0, w->l.bs);
-		w->dlen = w->l.bs;
+		uint8_t *zero = calloc(1, w->l.bs);
+
+		if (!zero)
+			return ERR_OOM();
+		err = output_write(wp->out, w->l.off_data, zero, w->l.bs);
+		free(zero);
+		if (err)
+			return err;
 		put_desc(w->zero_desc, w->l.off_data, w->l.bs, 0);
 		w->data_pos += w->l.bs;
 	}
@@ -422,9 +458,8 @@ struct error *kdump_write(const struct write_params *wp, bool *incomplete)
 				sizeof(*w.win_dumpable));
 	w.bm1 = calloc(1, bm_bytes);
 	w.bm2 = calloc(1, bm_bytes);
-	w.dbuf = malloc(DATA_CACHE);
 	w.pbuf = malloc(DESC_CACHE);
-	if (!w.bm1 || !w.bm2 || !w.dbuf || !w.pbuf || !w.win_dumpable) {
+	if (!w.bm1 || !w.bm2 || !w.pbuf || !w.win_dumpable) {
 		err = ERR_OOM();
 		goto out;
 	}
@@ -461,7 +496,6 @@ out:
 	free(w.win_dumpable);
 	free(w.bm1);
 	free(w.bm2);
-	free(w.dbuf);
 	free(w.pbuf);
 	return err;
 }

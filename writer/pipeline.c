@@ -92,37 +92,35 @@ static void process(struct worker *w, struct batch *b)
 
 	for (i = 0; i < b->n; i++) {
 		struct page_result *r = &b->res[i];
-		const uint8_t *page;
+		uint8_t *slot = b->data + pos;
 		struct error *err;
 
 		memset(r, 0, sizeof(*r));
 		r->pfn = b->pfn[i];
-		err = page_reader_read(w->reader, r->pfn, &page);
+		/* The page lands where its stored bytes go: raw pages need no more copies. */
+		err = page_reader_read_into(w->reader, r->pfn, slot);
 		if (err) {
 			r->unreadable = true;
 			r->read_err = err;
 			continue;
 		}
-		if (p->opt.zero_check && mem_is_zero(page, ps)) {
+		if (p->opt.zero_check && mem_is_zero(slot, ps)) {
 			r->zero = true;
 			continue;
 		}
 		b->off[i] = pos;
+		r->size = (uint32_t)ps;
 		if (w->codec) {
 			size_t len = 0;
-			unsigned int f = codec_compress(w->codec, page, w->cbuf, &len);
+			unsigned int f = codec_compress(w->codec, slot, w->cbuf, &len);
 
 			if (f) {
-				memcpy(b->data + pos, w->cbuf, len);
+				memcpy(slot, w->cbuf, len);
 				r->size = (uint32_t)len;
 				r->flags = f;
-				pos += (uint32_t)len;
-				continue;
 			}
 		}
-		memcpy(b->data + pos, page, ps);
-		r->size = (uint32_t)ps;
-		pos += (uint32_t)ps;
+		pos += r->size;
 	}
 	for (i = 0; i < b->n; i++)
 		if (!b->res[i].unreadable && !b->res[i].zero)
@@ -173,6 +171,8 @@ static struct error *emit_batch(struct pipeline *p, struct batch *b)
 
 	for (i = 0; i < b->n && !err; i++)
 		err = p->emit(p->arg, &b->res[i]);
+	if (!err && p->opt.batch_end)
+		err = p->opt.batch_end(p->arg);
 	release_results(b);
 	b->state = B_FREE;
 	return err;

@@ -27,12 +27,19 @@ struct page_result {
 
 /* Called for each page, in pfn order; an error stops the pipeline. */
 typedef struct error *(*emit_fn)(void *arg, const struct page_result *r);
+/*
+ * Called after the pages of one batch were emitted, while their data is
+ * still valid: the stored bytes of a batch's pages are contiguous, in pfn
+ * order, so a writer can write them with one call instead of copying.
+ */
+typedef struct error *(*batch_end_fn)(void *arg);
 
 struct pipeline_options {
 	unsigned int method;	/* DUMP_DH_COMPRESSED_*, 0 for none */
 	bool zero_check;	/* report all-zero pages instead of storing them */
 	bool raw_only;		/* ELF output: never compress */
 	unsigned int threads;	/* worker threads; 0 = caller's thread */
+	batch_end_fn batch_end;	/* optional */
 };
 
 struct pipeline;

@@ -737,6 +737,7 @@ static struct {
 	u64 crash_size;
 	int cpus;
 	int fill;
+	bool hole_excluded;	/* --fill-excluded hole */
 	const char *dmesg_file, *manifest, *out;
 	s64 truncate;
 	bool no_vmcoreinfo, qemu_ehsize_ok, gbpages;
@@ -2610,6 +2611,10 @@ static int content_kind(u64 pfn, int c)
 		return store_find(pfn) ? CK_STORE : CK_ZERO;
 	case C_KIMAGE:
 		return store_find(pfn) ? CK_STORE : CK_FILL;
+	case C_CACHE: case C_CACHE_PRIV: case C_SWAPCACHE: case C_ANON: case C_KSM:
+	case C_THP_HEAD: case C_THP_TAIL: case C_HUGE_HEAD: case C_HUGE_TAIL:
+		/* Benchmarks of -d 31 never read these: leave them as holes. */
+		return G.hole_excluded ? CK_ZERO : CK_FILL;
 	default:
 		if (cls_is_free_head(c))
 			return CK_ZERO;
@@ -3658,6 +3663,8 @@ static void usage(FILE *f)
 "  --used SIZE|PCT%     scale the mix so that this much RAM is in use (default:\n"
 "                       min(mix, 1G) without --mix)\n"
 "  --fill text|random|mixed   page content (default text)\n"
+"  --fill-excluded data|hole   content of user-data and page-cache pages: hole\n"
+"                       leaves them unwritten (zero), for large -d 31 benchmarks\n"
 "  --pmem SPEC          repeatable: start=ADDR,size=SIZE[,align=4K|2M|1G][,mode=fsdax|devdax]\n"
 "                       [,info=yes|no][,stale=none|buddy|lru|compound][,dump=carved|full|none]\n"
 "                       [,map=dev|mem]\n"
@@ -3819,6 +3826,12 @@ static void parse_args(int argc, char **argv)
 				G.used_pct = strtod(val, NULL);
 			else
 				G.used = (s64)parse_size(val);
+		} else if (!strcmp(name, "--fill-excluded")) {
+			NEEDVAL();
+			if (!strcmp(val, "hole"))
+				G.hole_excluded = true;
+			else if (strcmp(val, "data"))
+				die("--fill-excluded data|hole");
 		} else if (!strcmp(name, "--fill")) {
 			NEEDVAL();
 			int k;
