@@ -32,6 +32,8 @@ LIB_SRCS = \
 	classify/page_class.c \
 	filter/filter.c filter/devmap.c \
 	writer/codec.c writer/output.c writer/pipeline.c writer/kdump.c \
+	writer/elf.c writer/split.c writer/reassemble.c writer/rearrange.c \
+	kernel/dmesg.c filter/mem_usage.c cli/json_report.c \
 	cli/options.c \
 	erase_info.c print_info.c
 

@@ -7,10 +7,13 @@
  * from it and returns errors instead of exiting.
  */
 #include "arch/arch.h"
+#include "cli/json_report.h"
 #include "cli/options.h"
 #include "erase_info.h"
 #include "filter/devmap.h"
 #include "filter/filter.h"
+#include "filter/mem_usage.h"
+#include "kernel/dmesg.h"
 #include "kernel/kernel.h"
 #include "kernel/vmcoreinfo.h"
 #include "lib/error.h"
@@ -19,6 +22,9 @@
 #include "reader/source.h"
 #include "writer/codec.h"
 #include "writer/output.h"
+#include "writer/reassemble.h"
+#include "writer/rearrange.h"
+#include "writer/split.h"
 #include "writer/writer.h"
 
 #include <errno.h>
@@ -36,6 +42,8 @@ enum exit_status {
 
 /* Bitmap memory per window unless --cyclic-buffer says otherwise. */
 #define DEFAULT_BITMAP_BYTES (4u << 20)
+/* --mem-usage reads /proc/kcore's p_paddr, valid since 4.11. */
+#define MEM_USAGE_MIN_VERSION KERNEL_VERSION(4, 11, 0)
 
 struct context {
 	struct options opt;
@@ -45,19 +53,68 @@ struct context {
 	struct kernel *k;
 	struct dbv_set *dbv;
 	struct filter *filter;
-	struct output *out;
+
+	/* outputs: one, or one per --split file */
+	struct output **outs;
+	const char **out_names;
+	unsigned int nr_outs;
+	struct split_range *ranges;
+
 	struct eraseinfo erase;
 	uint8_t *notes;			/* notes as written (perhaps with VMCOREINFO added) */
 	size_t notes_size;
 	size_t vmcoreinfo_off, vmcoreinfo_size;
 	struct dump_stats stats;
+	bool have_stats;
 	unsigned int dump_level;
+	int requested_level;
 	bool incomplete;
+	uint64_t records;		/* dmesg or -R records */
+
+	struct timespec t_start;
+	double t_input, t_write;
+	char *failure;			/* first error message, for --json */
 };
 
-static void report_error(struct context *c, struct error *err)
+static double seconds_since(const struct timespec *t0)
 {
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	       (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Print @err, keep its text for the JSON report, and release it. */
+static int fail(struct context *c, struct error *err)
+{
+	int rc = err->code == ERR_RELEASE ? EXIT_WRONG_RELEASE : EXIT_FAILED;
+
 	msg_error(&c->pr, "%s\n", err->msg);
+	if (!c->failure)
+		c->failure = strdup(err->msg);
+	error_free(err);
+	return rc;
+}
+
+static const char *dump_name(const struct context *c)
+{
+	return c->opt.flatten ? "STDOUT" : c->opt.dumpfile;
+}
+
+/* As makedumpfile checks before doing any work: existing files need -f. */
+static struct error *check_dump_file(const char *path, bool force)
+{
+	if (!path || access(path, F_OK) != 0)
+		return NULL;
+	if (force) {
+		if (access(path, W_OK) == 0)
+			return NULL;
+		return ERR_ERRNO(ERR_EXISTS, errno, "Can't open the dump file (%s). %s",
+				 path, strerror(errno));
+	}
+	return ERR(ERR_EXISTS, "Can't open the dump file (%s). %s", path,
+		   strerror(EEXIST));
 }
 
 /* -i takes precedence over the dump's note; the dump must then match it. */
@@ -134,10 +191,9 @@ static uint64_t window_pfns(const struct context *c)
 	return bytes * 8;
 }
 
-/* Source, VMCOREINFO, kernel model and device-vmemmap detection. */
-static struct error *open_input(struct context *c)
+/* Source, VMCOREINFO and kernel model. */
+static struct error *open_kernel(struct context *c)
 {
-	struct dbv_options dopt = { 0 };
 	struct error *err;
 
 	err = source_open(c->opt.vmcore, !c->opt.non_mmap, &c->pr, &c->src);
@@ -147,10 +203,16 @@ static struct error *open_input(struct context *c)
 		err = kernel_open(c->src, c->vi, &c->pr, 0, &c->k);
 	if (!err)
 		err = check_release(c);
-	if (err)
-		return err;
-	if (c->opt.have_vtop)
+	if (!err && c->opt.have_vtop)
 		c->k->arch->print_vtop(c->k, c->opt.vtop);
+	return err;
+}
+
+static struct error *detect_dbv(struct context *c)
+{
+	struct dbv_options dopt = { 0 };
+	struct error *err;
+
 	dopt.enabled = !c->opt.no_device_vmemmap;
 	dopt.manual = (const uint64_t (*)[2])c->opt.dbv_ranges;
 	dopt.nr_manual = c->opt.nr_dbv_ranges;
@@ -169,6 +231,7 @@ static struct error *use_dump_level(struct context *c, unsigned int requested)
 	if ((requested | in) != requested)
 		msg_common(&c->pr, "dump_level is changed to %u, because %s was created by dump_level(%u).\n",
 			   requested | in, c->src->path, in);
+	c->requested_level = (int)requested;
 	c->dump_level = requested | in;
 	filter_destroy(c->filter);
 	c->filter = NULL;
@@ -177,16 +240,39 @@ static struct error *use_dump_level(struct context *c, unsigned int requested)
 	return filter_create(c->k, c->dbv, &fopt, &c->filter);
 }
 
-static struct error *open_output(struct context *c)
+static struct error *create_output(const struct context *c, const char *path,
+				   struct output **out)
 {
 	struct output_options oo = { .force = c->opt.force,
 				     .limit = c->opt.size_limit };
 
 	if (c->opt.dry_run)
-		return output_dry(c->opt.flatten ? "STDOUT" : c->opt.dumpfile, &c->out);
+		return output_dry(path, out);
 	if (c->opt.flatten)
-		return output_flat(STDOUT_FILENO, "STDOUT", &oo, &c->out);
-	return output_create(c->opt.dumpfile, &oo, &c->out);
+		return output_flat(STDOUT_FILENO, "STDOUT", &oo, out);
+	return output_create(path, &oo, out);
+}
+
+static void close_outputs(struct context *c, bool remove_files)
+{
+	unsigned int i;
+
+	for (i = 0; c->outs && i < c->nr_outs; i++) {
+		output_close(c->outs[i]);
+		c->outs[i] = NULL;
+		if (remove_files && !c->opt.flatten && !c->opt.dry_run)
+			unlink(c->out_names[i]);
+	}
+}
+
+static struct error *open_outputs(struct context *c)
+{
+	struct error *err = NULL;
+	unsigned int i;
+
+	for (i = 0; i < c->nr_outs && !err; i++)
+		err = create_output(c, c->out_names[i], &c->outs[i]);
+	return err;
 }
 
 static void init_stats(struct context *c)
@@ -197,6 +283,19 @@ static void init_stats(struct context *c)
 	c->stats.dbv_segments = (unsigned int)c->dbv->nr;
 	c->stats.dbv_pages = dbv_present_pages(c->dbv);
 	c->stats.elf = c->opt.elf;
+	c->have_stats = true;
+}
+
+/* --splitblock-size in pfns, as makedumpfile checks it. */
+static struct error *split_block_pfns(const struct context *c, uint64_t *pfns)
+{
+	uint64_t bytes = c->opt.splitblock_kib ? (uint64_t)c->opt.splitblock_kib << 10
+					       : DEFAULT_SPLITBLOCK_BYTES;
+
+	if (bytes % c->k->page_size)
+		return ERR(ERR_USAGE, "The splitblock size must be align to page_size.");
+	*pfns = bytes / c->k->page_size;
+	return NULL;
 }
 
 static struct error *write_once(struct context *c)
@@ -206,7 +305,7 @@ static struct error *write_once(struct context *c)
 		.k = c->k,
 		.filter = c->filter,
 		.dbv = c->dbv,
-		.out = c->out,
+		.out = c->outs[0],
 		.pr = &c->pr,
 		.dump_level = c->dump_level,
 		.method = c->opt.compress,
@@ -222,69 +321,119 @@ static struct error *write_once(struct context *c)
 		.timestamp_sec = (int64_t)c->k->crashtime,
 		.stats = &c->stats,
 	};
-	struct timespec t0;
 	struct error *err;
+	unsigned int i;
 
 	if (c->src->kdump) {
 		wp.timestamp_sec = c->src->kdump->timestamp_sec;
 		wp.timestamp_usec = c->src->kdump->timestamp_usec;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	init_stats(c);
-	err = kdump_write(&wp, &c->incomplete);
-	if (!err)
-		err = output_finish(c->out);
-	c->stats.write_bytes = c->out->write_bytes;
+	if (c->opt.split) {
+		uint64_t block = 0;
+
+		err = split_block_pfns(c, &block);
+		if (!err)
+			err = split_plan(c->filter, c->k->max_mapnr, wp.window_pfns, block,
+					 c->nr_outs, &c->pr, c->ranges);
+		if (!err)
+			err = open_outputs(c);
+		if (!err)
+			err = split_write(&wp, c->outs, c->ranges, c->nr_outs, &c->incomplete);
+	} else {
+		err = open_outputs(c);
+		wp.out = c->outs[0];
+		if (!err)
+			err = c->opt.elf ? elf_write(&wp, &c->incomplete)
+					 : kdump_write(&wp, &c->incomplete);
+		if (!err)
+			err = output_finish(c->outs[0]);
+	}
+	c->stats.write_bytes = 0;
+	for (i = 0; i < c->nr_outs; i++)
+		if (c->outs[i])
+			c->stats.write_bytes += c->outs[i]->write_bytes;
 	return err;
 }
 
 /* Write the dump, walking down a -d retry list when space runs out. */
 static struct error *create_dumpfile(struct context *c)
 {
+	struct timespec t0;
 	struct error *err;
 	int i;
 
-	err = open_input(c);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = open_kernel(c);
+	if (!err)
+		err = detect_dbv(c);
 	if (!err)
 		err = eraseinfo_from_source(c->src, &c->erase);
 	if (!err)
 		err = build_notes(c);
+	c->t_input = seconds_since(&t0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; !err; i++) {
 		err = use_dump_level(c, (unsigned int)c->opt.dump_levels[i]);
-		if (!err)
-			err = open_output(c);
 		if (!err)
 			err = write_once(c);
 		if (!err || err->code != ERR_NOSPC ||
 		    i + 1 >= c->opt.nr_dump_levels || c->opt.flatten ||
 		    c->opt.dry_run)
 			break;
-		/* Start over with the next level into an empty file. */
-		report_error(c, err);
+		/* Start over with the next level into empty files. */
+		msg_error(&c->pr, "%s\n", err->msg);
 		error_free(err);
 		err = NULL;
-		output_close(c->out);
-		c->out = NULL;
-		unlink(c->opt.dumpfile);
+		close_outputs(c, true);
 		c->incomplete = false;
 		msg_common(&c->pr, "Retry to create a dumpfile by dump_level(%d).\n",
 			   c->opt.dump_levels[i + 1]);
 	}
+	c->t_write = seconds_since(&t0);
 	return err;
+}
+
+static void print_saved(struct context *c)
+{
+	unsigned int i;
+
+	msg_common(&c->pr, "\n");
+	if (!c->opt.split) {
+		msg_common(&c->pr, "The dumpfile is saved to %s.\n", dump_name(c));
+		return;
+	}
+	msg_common(&c->pr, "The dumpfiles are saved to ");
+	for (i = 0; i + 1 < c->nr_outs; i++)
+		msg_common(&c->pr, "%s, ", c->out_names[i]);
+	msg_common(&c->pr, "and %s.\n", c->out_names[i]);
 }
 
 static int run_dump(struct context *c)
 {
-	struct error *err = create_dumpfile(c);
-	const char *name = c->opt.flatten ? "STDOUT" : c->opt.dumpfile;
+	struct error *err;
+	unsigned int i;
 
+	c->nr_outs = c->opt.split ? (unsigned int)c->opt.nr_dumpfiles : 1;
+	c->outs = calloc(c->nr_outs, sizeof(*c->outs));
+	c->out_names = calloc(c->nr_outs, sizeof(*c->out_names));
+	c->ranges = calloc(c->nr_outs, sizeof(*c->ranges));
+	if (!c->outs || !c->out_names || !c->ranges)
+		return fail(c, ERR_OOM());
+	for (i = 0; i < c->nr_outs; i++) {
+		c->out_names[i] = c->opt.split ? c->opt.dumpfiles[i] : dump_name(c);
+		if (!c->opt.flatten) {
+			err = check_dump_file(c->out_names[i], c->opt.force);
+			if (err)
+				return fail(c, err);
+		}
+	}
+	err = create_dumpfile(c);
 	if (err) {
-		int rc = err->code == ERR_RELEASE ? EXIT_WRONG_RELEASE : EXIT_FAILED;
+		int rc = fail(c, err);
 
-		report_error(c, err);
 		if (c->incomplete && !c->opt.flatten)
 			msg_common(&c->pr, "This is an incomplete dumpfile, but might analyzable.\n");
-		error_free(err);
 		return rc;
 	}
 	print_report(&c->pr, &c->stats);
@@ -292,17 +441,327 @@ static int run_dump(struct context *c)
 		msg_common(&c->pr, "This is an incomplete dumpfile, but might analyzable.\n");
 		return EXIT_FAILED;
 	}
-	msg_common(&c->pr, "\nThe dumpfile is saved to %s.\n", name);
+	print_saved(c);
 	return EXIT_COMPLETED;
+}
+
+/* ---- -R ---- */
+
+static int run_rearrange(struct context *c)
+{
+	struct rearrange_result res;
+	struct output *out = NULL;
+	struct timespec t0;
+	struct error *err;
+
+	c->nr_outs = 1;
+	c->out_names = calloc(1, sizeof(*c->out_names));
+	c->outs = calloc(1, sizeof(*c->outs));
+	if (!c->outs || !c->out_names)
+		return fail(c, ERR_OOM());
+	c->out_names[0] = c->opt.dumpfile;
+	err = check_dump_file(c->opt.dumpfile, c->opt.force);
+	if (err)
+		return fail(c, err);
+	/* Created before anything is read, as makedumpfile does. */
+	err = create_output(c, c->opt.dumpfile, &out);
+	if (err)
+		return fail(c, err);
+	c->outs[0] = out;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = rearrange(STDIN_FILENO, "STDIN", out, &res);
+	c->t_write = seconds_since(&t0);
+	c->records = res.records;
+	c->incomplete = res.header_ok && !res.complete;
+	if (err && !res.header_ok && out->kind == OUTPUT_FILE) {
+		/* Nothing was received: leave no empty file behind. */
+		output_close(out);
+		c->outs[0] = NULL;
+		unlink(c->opt.dumpfile);
+	}
+	if (c->outs[0])
+		c->stats.write_bytes = out->write_bytes;
+	if (!err)
+		err = output_finish(out);
+	if (err)
+		return fail(c, err);
+	print_saved(c);
+	return EXIT_COMPLETED;
+}
+
+/* ---- --reassemble ---- */
+
+static int run_reassemble(struct context *c)
+{
+	struct error *err;
+
+	c->nr_outs = 1;
+	c->out_names = calloc(1, sizeof(*c->out_names));
+	c->outs = calloc(1, sizeof(*c->outs));
+	if (!c->outs || !c->out_names)
+		return fail(c, ERR_OOM());
+	c->out_names[0] = c->opt.dumpfile;
+	err = check_dump_file(c->opt.dumpfile, c->opt.force);
+	if (!err)
+		err = create_output(c, c->opt.dumpfile, &c->outs[0]);
+	if (!err) {
+		err = reassemble(c->opt.dumpfiles, (unsigned int)c->opt.nr_dumpfiles,
+				 c->outs[0], &c->pr, &c->incomplete);
+		if (!err)
+			err = output_finish(c->outs[0]);
+		/* A set that does not fit together leaves no file behind. */
+		if (err)
+			close_outputs(c, true);
+	}
+	if (err)
+		return fail(c, err);
+	if (c->incomplete) {
+		msg_common(&c->pr, "This is an incomplete dumpfile, but might analyzable.\n");
+		return EXIT_FAILED;
+	}
+	print_saved(c);
+	return EXIT_COMPLETED;
+}
+
+/* ---- --dump-dmesg ---- */
+
+struct log_sink {
+	struct output *out;
+	uint64_t pos;
+};
+
+static struct error *write_log(void *arg, const void *buf, size_t len)
+{
+	struct log_sink *s = arg;
+	struct error *err = output_write(s->out, s->pos, buf, len);
+
+	s->pos += len;
+	return err;
+}
+
+static int run_dmesg(struct context *c)
+{
+	struct output_options oo = { .force = c->opt.force };
+	struct dmesg_info info;
+	struct log_sink sink = { 0 };
+	struct timespec t0;
+	struct error *err;
+
+	c->nr_outs = 1;
+	c->out_names = calloc(1, sizeof(*c->out_names));
+	c->outs = calloc(1, sizeof(*c->outs));
+	if (!c->outs || !c->out_names)
+		return fail(c, ERR_OOM());
+	c->out_names[0] = c->opt.dumpfile;
+	err = check_dump_file(c->opt.dumpfile, c->opt.force);
+	if (err)
+		return fail(c, err);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = open_kernel(c);
+	c->t_input = seconds_since(&t0);
+	if (err)
+		return fail(c, err);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = output_create(c->opt.dumpfile, &oo, &c->outs[0]);
+	if (err)
+		return fail(c, err);
+	sink.out = c->outs[0];
+	err = dmesg_dump(c->k, c->opt.partial_dmesg, write_log, &sink, &info);
+	c->records = info.records;
+	msg_debug(&c->pr, "dmesg: %llu records from the %s%s\n",
+		  (unsigned long long)info.records, info.kind ? info.kind : "?",
+		  info.partial ? " since the last clear" : "");
+	if (!err)
+		err = output_finish(c->outs[0]);
+	c->stats.write_bytes = c->outs[0]->write_bytes;
+	c->t_write = seconds_since(&t0);
+	if (err)
+		return fail(c, err);
+	msg_common(&c->pr, "\nThe dmesg log is saved to %s.\n", c->opt.dumpfile);
+	return EXIT_COMPLETED;
+}
+
+/* ---- --mem-usage ---- */
+
+/* major.minor of an OSRELEASE string; 0 if it has none. */
+static uint32_t release_version(const struct vmcoreinfo *vi)
+{
+	char rel[UTS_FIELD_LEN];
+	unsigned int a = 0, b = 0;
+
+	if (!vi_string(vi, "OSRELEASE", rel, sizeof(rel)) ||
+	    sscanf(rel, "%u.%u", &a, &b) != 2)
+		return 0;
+	return KERNEL_VERSION(a, b, 0);
+}
+
+/* The running system: VMCOREINFO from kcore, crashkernel memory left out. */
+static struct error *open_live(struct context *c)
+{
+	uint64_t (*ranges)[2] = NULL, pagesize;
+	struct source *masked;
+	uint32_t ver;
+	size_t nr = 0;
+	struct error *err;
+
+	err = c->opt.vmcoreinfo_in ? vmcoreinfo_read_file(c->opt.vmcoreinfo_in, &c->vi)
+				   : mem_usage_live_vmcoreinfo(c->src, &c->vi);
+	if (err)
+		return err;
+	ver = release_version(c->vi);
+	if (ver && ver < MEM_USAGE_MIN_VERSION && !c->opt.force) {
+		msg_common(&c->pr, "mem-usage not supported for this kernel.\n");
+		msg_common(&c->pr, "You can try with -f if your kernel's kcore has valid p_paddr\n");
+		return ERR(ERR_UNSUPPORTED, "kcore of kernels before 4.11 has no physical addresses");
+	}
+	if (!vi_decimal(c->vi, "PAGESIZE", &pagesize) || pagesize > UINT32_MAX)
+		return ERR(ERR_FORMAT, "VMCOREINFO lacks PAGESIZE");
+	err = source_set_page_size(c->src, (uint32_t)pagesize);
+	if (!err)
+		err = mem_usage_crashkernel("/proc/iomem", (uint32_t)pagesize, &ranges, &nr);
+	if (err)
+		return err;
+	for (size_t i = 0; i < nr; i++)
+		msg_debug(&c->pr, "Crash kernel: pfn 0x%llx-0x%llx left out\n",
+			  (unsigned long long)ranges[i][0], (unsigned long long)ranges[i][1]);
+	err = mem_usage_mask(c->src, ranges, nr, &masked);
+	if (err) {
+		free(ranges);
+		return err;
+	}
+	c->src = masked;
+	return NULL;
+}
+
+static int run_mem_usage(struct context *c)
+{
+	struct timespec t0;
+	struct error *err;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = source_open(c->opt.vmcore, !c->opt.non_mmap, &c->pr, &c->src);
+	if (!err && mem_usage_is_live(c->src))
+		err = open_live(c);
+	else if (!err)
+		err = load_vmcoreinfo(c);
+	if (!err)
+		err = kernel_open(c->src, c->vi, &c->pr, 0, &c->k);
+	if (!err)
+		err = check_release(c);
+	if (!err)
+		err = detect_dbv(c);
+	c->t_input = seconds_since(&t0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* Every class, as makedumpfile's table counts them. */
+	if (!err)
+		err = use_dump_level(c, DL_MAX);
+	if (!err) {
+		init_stats(c);
+		err = mem_usage_scan(c->filter, c->k->max_mapnr, window_pfns(c),
+				     &c->pr, &c->stats);
+	}
+	c->t_write = seconds_since(&t0);
+	if (err)
+		return fail(c, err);
+	mem_usage_print(&c->pr, &c->stats, c->k->page_size);
+	return EXIT_COMPLETED;
+}
+
+/* ---- the report and main ---- */
+
+static const char *mode_name(const struct options *o)
+{
+	switch (o->mode) {
+	case MODE_REARRANGE:
+		return "rearrange";
+	case MODE_REASSEMBLE:
+		return "reassemble";
+	case MODE_DMESG:
+		return "dump-dmesg";
+	case MODE_MEM_USAGE:
+		return "mem-usage";
+	case MODE_GENERATE:
+		return "generate-vmcoreinfo";
+	default:
+		return o->split ? "split" : "dump";
+	}
+}
+
+static struct error *write_json(struct context *c, int rc)
+{
+	const struct options *o = &c->opt;
+	bool dump = o->mode == MODE_DUMP;
+	struct run_report r = {
+		.mode = mode_name(o),
+		.input = o->mode == MODE_REARRANGE ? "STDIN" : o->vmcore,
+		.outputs = c->out_names,
+		.nr_outputs = c->nr_outs,
+		.flattened = o->flatten || o->mode == MODE_REARRANGE,
+		.dry_run = o->dry_run,
+		.dump_level = -1,
+		.requested_dump_level = -1,
+		.page_size = c->k ? c->k->page_size : 0,
+		.stats = c->have_stats ? &c->stats : NULL,
+		.mem_usage = o->mode == MODE_MEM_USAGE,
+		.dbv = c->dbv,
+		.ranges = o->split && c->have_stats ? c->ranges : NULL,
+		.records = c->records,
+		.write_bytes = c->stats.write_bytes,
+		.t_total = seconds_since(&c->t_start),
+		.t_input = c->t_input,
+		.t_write = c->t_write,
+		.incomplete = c->incomplete,
+		.exit_status = rc,
+		.error = c->failure,
+	};
+
+	if (o->mode == MODE_REASSEMBLE)
+		r.input = NULL;
+	if (dump || o->mode == MODE_REASSEMBLE || o->mode == MODE_REARRANGE)
+		r.format = o->elf ? "elf" : "kdump-compressed";
+	if (o->mode == MODE_REARRANGE)
+		r.format = NULL;	/* whatever the stream held */
+	if (o->mode == MODE_DMESG)
+		r.format = "text";
+	if (dump) {
+		r.compression = o->compress ? codec_name(o->compress) : "none";
+		if (c->filter) {
+			r.dump_level = (int)c->dump_level;
+			r.requested_dump_level = c->requested_level;
+		}
+	}
+	if (o->mode == MODE_MEM_USAGE && c->filter)
+		r.dump_level = r.requested_dump_level = (int)c->dump_level;
+	/* With -F the data owns stdout. */
+	return json_report_write(o->json, o->flatten ? stderr : stdout, &r);
+}
+
+static bool unsupported(struct context *c)
+{
+	const struct options *o = &c->opt;
+
+	if (!(o->vmlinux || o->mode == MODE_GENERATE || o->config || o->eppic ||
+	      o->xen_exclude || o->xen_syms || o->xen_vmcoreinfo || o->has_diskset ||
+	      o->has_extension || o->exclude_vmemmap))
+		return false;
+	msg_common(&c->pr, "%s is not available in this build: it reads no "
+		   "vmlinux debug information, Xen or sadump dumps, or extensions. "
+		   "Give the kernel's layout with -i VMCOREINFO.\n",
+		   o->vmlinux ? "-x" : o->mode == MODE_GENERATE ? "-g" :
+		   o->config ? "--config" : o->eppic ? "--eppic" :
+		   o->exclude_vmemmap ? "-e" : o->has_diskset ? "--diskset" :
+		   o->has_extension ? "--extension" : "Xen support");
+	return true;
 }
 
 static int run(struct context *c, int argc, char **argv)
 {
 	bool to_stderr = false;
 	enum parse_result pr;
-	struct error *err = NULL;
+	struct error *err;
 	int i, rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &c->t_start);
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "-F"))
 			to_stderr = true;
@@ -313,7 +772,9 @@ static int run(struct context *c, int argc, char **argv)
 		msg_common(&c->pr, "Try `makedumpfile --help' for more information.\n");
 	}
 	if (pr != PARSE_OK) {
-		msg_common(&c->pr, "\nmakedumpfile Failed.\n");
+		/* --check-params reports problems but never the final line. */
+		if (!c->opt.check_params)
+			msg_common(&c->pr, "\nmakedumpfile Failed.\n");
 		return EXIT_FAILED;
 	}
 	if (c->opt.help) {
@@ -324,39 +785,45 @@ static int run(struct context *c, int argc, char **argv)
 		print_version();
 		return EXIT_COMPLETED;
 	}
-	if (c->opt.check_params)
-		return EXIT_COMPLETED;
-	if (c->opt.vmlinux || c->opt.mode == MODE_GENERATE || c->opt.config ||
-	    c->opt.eppic || c->opt.xen_exclude || c->opt.xen_syms ||
-	    c->opt.xen_vmcoreinfo || c->opt.has_diskset || c->opt.has_extension ||
-	    c->opt.exclude_vmemmap) {
-		msg_common(&c->pr, "%s is not available in this build: it reads no "
-			   "vmlinux debug information, Xen or sadump dumps, or extensions. "
-			   "Give the kernel's layout with -i VMCOREINFO.\n",
-			   c->opt.vmlinux ? "-x" :
-			   c->opt.mode == MODE_GENERATE ? "-g" :
-			   c->opt.config ? "--config" : c->opt.eppic ? "--eppic" :
-			   c->opt.exclude_vmemmap ? "-e" :
-			   c->opt.has_diskset ? "--diskset" :
-			   c->opt.has_extension ? "--extension" : "Xen support");
-		msg_common(&c->pr, "\nmakedumpfile Failed.\n");
+	if (unsupported(c)) {
+		if (!c->opt.check_params)
+			msg_common(&c->pr, "\nmakedumpfile Failed.\n");
 		return EXIT_FAILED;
 	}
+	if (c->opt.check_params)
+		return EXIT_COMPLETED;
 	msg_debug(&c->pr, "makedumpfile: command line:");
 	for (i = 0; i < argc; i++)
 		msg_debug(&c->pr, " %s", argv[i]);
 	msg_debug(&c->pr, "\n\n");
 
-	if (c->opt.mode != MODE_DUMP || c->opt.split || c->opt.elf || c->opt.json) {
-		msg_common(&c->pr, "This mode is not available yet in this build.\n");
-		msg_common(&c->pr, "\nmakedumpfile Failed.\n");
-		return EXIT_FAILED;
+	switch (c->opt.mode) {
+	case MODE_REARRANGE:
+		rc = run_rearrange(c);
+		break;
+	case MODE_REASSEMBLE:
+		rc = run_reassemble(c);
+		break;
+	case MODE_DMESG:
+		rc = run_dmesg(c);
+		break;
+	case MODE_MEM_USAGE:
+		rc = run_mem_usage(c);
+		break;
+	default:
+		rc = run_dump(c);
+		break;
 	}
-	rc = run_dump(c);
-	if (err) {
-		report_error(c, err);
-		error_free(err);
+	if (c->opt.json) {
+		err = write_json(c, rc);
+		if (err) {
+			msg_error(&c->pr, "%s\n", err->msg);
+			error_free(err);
+			rc = EXIT_FAILED;
+		}
 	}
+	if (c->opt.mode == MODE_MEM_USAGE && rc == EXIT_COMPLETED)
+		return rc;	/* makedumpfile ends the table without a final line */
 	msg_common(&c->pr, "\n");
 	msg_common(&c->pr, rc == EXIT_COMPLETED ? "makedumpfile Completed.\n"
 						: "makedumpfile Failed.\n");
@@ -365,7 +832,10 @@ static int run(struct context *c, int argc, char **argv)
 
 static void cleanup(struct context *c)
 {
-	output_close(c->out);
+	close_outputs(c, false);
+	free(c->outs);
+	free(c->out_names);
+	free(c->ranges);
 	filter_destroy(c->filter);
 	dbv_free(c->dbv);
 	kernel_close(c->k);
@@ -373,6 +843,7 @@ static void cleanup(struct context *c)
 	source_close(c->src);
 	eraseinfo_release(&c->erase);
 	free(c->notes);
+	free(c->failure);
 }
 
 int main(int argc, char **argv)
