@@ -84,6 +84,7 @@ struct detect {
 	struct kernel *k;
 	struct source *src;
 	struct ranges frames;		/* vmemmap frames in non-RAM memory */
+	bool sections_tell;		/* section flags mark online RAM */
 	struct error *err;
 	uint8_t *bm;			/* scratch for presence tests */
 	size_t bm_pfns;
@@ -109,18 +110,40 @@ static bool pfn_readable(struct detect *d, uint64_t pfn)
 	return readable_in(d, pfn, pfn + 1) == 1;
 }
 
-/* Memory the kernel runs as RAM: a section that is online and not device-tainted. */
-static bool online_ram(const struct kernel *k, uint64_t pfn)
+enum mem_kind {
+	MEM_RAM,	/* the kernel runs it as RAM */
+	MEM_DEVICE,	/* present to the kernel but never onlined */
+	MEM_UNKNOWN,	/* the section flags can't tell */
+};
+
+/*
+ * What the section flags say about @pfn.  SECTION_IS_ONLINE exists since
+ * 4.13; on older kernels (no section carries it) nothing can be concluded
+ * from the flags and the info block has to decide.
+ */
+static enum mem_kind mem_kind(const struct detect *d, uint64_t pfn)
 {
 	const struct mem_section_info *s;
 
-	if (k->mm->linear)
-		return true;	/* no flags: can't tell, assume RAM */
-	s = sparsemem_section(k->mm, pfn);
+	if (!d->sections_tell)
+		return MEM_UNKNOWN;
+	s = sparsemem_section(d->k->mm, pfn);
 	if (!s)
-		return false;
+		return MEM_DEVICE;
 	return (s->flags & SECTION_IS_ONLINE) &&
-	       !(s->flags & SECTION_TAINT_ZONE_DEVICE);
+	       !(s->flags & SECTION_TAINT_ZONE_DEVICE) ? MEM_RAM : MEM_DEVICE;
+}
+
+static bool flags_tell(const struct kernel *k)
+{
+	size_t i;
+
+	if (!k->mm || k->mm->linear)
+		return false;
+	for (i = 0; i < k->mm->nr; i++)
+		if (k->mm->sec[i].flags & SECTION_IS_ONLINE)
+			return true;
+	return false;
 }
 
 static int frame_cb(void *arg, uint64_t va, uint64_t pa, uint64_t size)
@@ -131,7 +154,7 @@ static int frame_cb(void *arg, uint64_t va, uint64_t pa, uint64_t size)
 
 	(void)va;
 	for (p = b; p <= e; p++) {
-		bool cand = p < e && p < d->k->max_mapnr && !online_ram(d->k, p);
+		bool cand = p < e && p < d->k->max_mapnr && mem_kind(d, p) != MEM_RAM;
 
 		if (cand && run == UINT64_MAX) {
 			run = p;
@@ -158,7 +181,7 @@ static void vmemmap_range(const struct kernel *k, uint64_t *b, uint64_t *e)
 	else if (vi_number(k->vi, "pgtable_l5_enabled", &n) && n)
 		phys_bits = 52;
 	span = (1ull << (phys_bits - k->page_shift)) * k->struct_page_size;
-	*b = k->mm->vmemmap_base;
+	*b = k->mm ? k->mm->vmemmap_base : 0;
 	*e = *b + span < *b ? UINT64_MAX : *b + span;
 }
 
@@ -296,7 +319,7 @@ static void extend_without_info(struct detect *d, struct dbv_segment *s)
 
 	lo = lo >= per2m ? lo - per2m : 0;
 	/* The reserve and alignment gap precede the first block, within 2 MiB. */
-	while (p > lo && !online_ram(d->k, p - 1) && pfn_readable(d, p - 1))
+	while (p > lo && mem_kind(d, p - 1) == MEM_DEVICE && pfn_readable(d, p - 1))
 		p--;
 	s->start_pfn = p;
 	s->data_start_pfn = s->data_end_pfn = s->end_pfn;
@@ -306,15 +329,26 @@ static bool sections_disagree(struct detect *d, const struct dbv_segment *s)
 {
 	uint64_t pfn;
 
-	if (d->k->mm->linear)
+	if (!d->sections_tell)
 		return false;
 	for (pfn = s->start_pfn; pfn < s->end_pfn;
 	     pfn = ROUND_DOWN(pfn, d->k->mm->pages_per_section) +
 		   d->k->mm->pages_per_section) {
-		if (pfn < d->k->max_mapnr && online_ram(d->k, pfn))
+		if (pfn < d->k->max_mapnr && mem_kind(d, pfn) == MEM_RAM)
 			return true;
 	}
 	return false;
+}
+
+/* Signal C: the flags confirm the segment, or disagree (a warning). */
+static void mark_sections(struct detect *d, struct dbv_segment *s)
+{
+	if (!d->sections_tell)
+		return;
+	if (sections_disagree(d, s))
+		s->sections_online = true;
+	else
+		s->signals |= DBV_SIG_SECTIONS;
 }
 
 static int cmp_segment(const void *a, const void *b)
@@ -373,12 +407,10 @@ static struct error *from_frames(struct detect *d, struct builder *b)
 		s.end_pfn = fe;
 		s.signals = DBV_SIG_VMEMMAP;
 		s.vmemmap_frames = fe - fb;
-		for (p = fb; p < fe && pure; p++) {
-			const struct mem_section_info *ms = sparsemem_section(d->k->mm, p);
-
-			if (ms && (ms->flags & SECTION_IS_ONLINE))
+		/* Without the info block, only flags that clearly say "device" will do. */
+		for (p = fb; p < fe && pure; p++)
+			if (mem_kind(d, p) != MEM_DEVICE)
 				pure = false;
-		}
 		if (find_info_below(d, fb << sh, &s.ns) && s.ns.mode == PFN_MODE_PMEM) {
 			s.signals |= DBV_SIG_INFOBLOCK;
 			fill_from_namespace(d, &s);
@@ -390,15 +422,13 @@ static struct error *from_frames(struct detect *d, struct builder *b)
 		} else {
 			/* Mixed RAM/device sections and no info block: not enough to go on. */
 			msg_debug(d->k->pr,
-				  "device vmemmap: frames 0x%llx-0x%llx back the vmemmap in a "
-				  "device-tainted online section without an info block; ignored\n",
+				  "device vmemmap: frames 0x%llx-0x%llx back the vmemmap in memory "
+				  "the section flags don't call device memory, and no info block "
+				  "was found; ignored\n",
 				  (unsigned long long)fb, (unsigned long long)fe);
 			continue;
 		}
-		if (!sections_disagree(d, &s))
-			s.signals |= DBV_SIG_SECTIONS;
-		else
-			s.sections_online = true;
+		mark_sections(d, &s);
 		err = add_segment(b, &s);
 		if (err)
 			return err;
@@ -418,17 +448,14 @@ static struct error *from_segments(struct detect *d, struct builder *b)
 		struct dbv_segment s = { 0 };
 		struct error *err;
 
-		if (sg->paddr % SZ_4K || online_ram(d->k, sg->paddr >> sh) ||
+		if (sg->paddr % SZ_4K || mem_kind(d, sg->paddr >> sh) == MEM_RAM ||
 		    sg->filesz < INFO_BLOCK_OFFSET + INFO_BLOCK_SIZE)
 			continue;
 		if (!read_info_block(d, sg->paddr, &s.ns) || s.ns.mode != PFN_MODE_PMEM)
 			continue;
 		s.signals = DBV_SIG_INFOBLOCK;
 		fill_from_namespace(d, &s);
-		if (!sections_disagree(d, &s))
-			s.signals |= DBV_SIG_SECTIONS;
-		else
-			s.sections_online = true;
+		mark_sections(d, &s);
 		err = add_segment(b, &s);
 		if (err)
 			return err;
@@ -481,6 +508,7 @@ struct error *dbv_detect(struct kernel *k, const struct dbv_options *opt,
 	if (!opt->enabled)
 		return NULL;
 	d.k = k;
+	d.sections_tell = flags_tell(k);
 	d.src = k->src;
 	d.bm_pfns = 1u << 15;
 	d.bm = malloc(d.bm_pfns / 8 + 8);

@@ -96,10 +96,10 @@ struct error *filter_create(struct kernel *k, const struct dbv_set *dbv,
 		return err;
 	}
 	/* The same condition under which makedumpfile walks the mem_map. */
-	f->scan = (dl & (DL_EXCLUDE_CACHE | DL_EXCLUDE_CACHE_PRI |
+	f->scan = k->mm && ((dl & (DL_EXCLUDE_CACHE | DL_EXCLUDE_CACHE_PRI |
 			 DL_EXCLUDE_USER_DATA)) ||
 		  f->cls.have_hwpoison ||
-		  ((dl & DL_EXCLUDE_FREE) && f->cls.buddy_usable);
+		  ((dl & DL_EXCLUDE_FREE) && f->cls.buddy_usable));
 	if (f->scan) {
 		f->sp_buf = malloc((size_t)SP_BATCH * f->cls.sz_page);
 		if (!f->sp_buf) {

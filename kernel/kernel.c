@@ -170,6 +170,17 @@ struct error *kernel_open(struct source *src, const struct vmcoreinfo *vi,
 			    DIV_ROUND_UP(src->max_paddr, (uint64_t)k->page_size);
 	k->max_mapnr = max_mapnr;
 	err = sparsemem_init(k, &k->max_mapnr, &k->mm);
+	if (err && err->code != ERR_NOMEM) {
+		/*
+		 * A damaged or cut dump may lose the mem_section table.  Saving
+		 * everything unfiltered beats saving nothing: say so and go on.
+		 */
+		msg_common(pr, "WARNING: can't find the struct pages (%s); "
+			   "no page is excluded by its class.\n", err->msg);
+		error_free(err);
+		err = NULL;
+		k->mm = NULL;
+	}
 	if (err)
 		goto fail;
 	msg_debug(pr, "max_mapnr    : %llx\n", (unsigned long long)k->max_mapnr);

@@ -42,7 +42,7 @@ struct kernel {
 	uint64_t max_mapnr;		/* pfns covered by the dump's bitmaps */
 	uint64_t struct_page_size;	/* SIZE(page) */
 
-	struct sparsemem *mm;
+	struct sparsemem *mm;		/* NULL when struct pages can't be found */
 };
 
 /*

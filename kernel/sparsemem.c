@@ -347,6 +347,8 @@ uint64_t sparsemem_page_addr(const struct kernel *k, uint64_t pfn)
 	const struct sparsemem *mm = k->mm;
 	const struct mem_section_info *s;
 
+	if (!mm)
+		return 0;
 	if (mm->linear)
 		return mm->vmemmap_base + pfn * k->struct_page_size;
 	s = sparsemem_section(mm, pfn);

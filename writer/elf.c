@@ -851,9 +851,13 @@ struct error *elf_write(const struct write_params *wp, bool *incomplete)
 		goto out;
 	}
 	if (w.unreadable || wp->src->incomplete) {
-		msg_common(wp->pr, "WARNING: %llu page(s) could not be read from %s; "
-			   "they are zero-filled in the dump.\n",
-			   (unsigned long long)w.unreadable, wp->src->path);
+		if (w.unreadable)
+			msg_common(wp->pr, "WARNING: %llu page(s) could not be read from %s; "
+				   "they are zero-filled in the dump.\n",
+				   (unsigned long long)w.unreadable, wp->src->path);
+		else
+			msg_common(wp->pr, "WARNING: %s is incomplete; the dump holds "
+				   "what it has.\n", wp->src->path);
 		*incomplete = true;
 		mark_incomplete(&w);
 	}

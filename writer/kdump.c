@@ -479,9 +479,13 @@ struct error *kdump_write(const struct write_params *wp, bool *incomplete)
 	if (err)
 		goto fail;
 	if (w.unreadable || wp->src->incomplete) {
-		msg_common(wp->pr, "WARNING: %llu page(s) could not be read from %s; "
-			   "they are marked missing in the dump.\n",
-			   (unsigned long long)w.unreadable, wp->src->path);
+		if (w.unreadable)
+			msg_common(wp->pr, "WARNING: %llu page(s) could not be read from %s; "
+				   "they are marked missing in the dump.\n",
+				   (unsigned long long)w.unreadable, wp->src->path);
+		else
+			msg_common(wp->pr, "WARNING: %s is incomplete; the dump holds "
+				   "what it has.\n", wp->src->path);
 		*incomplete = true;
 		mark_incomplete(&w);
 	}
