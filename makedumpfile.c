@@ -247,7 +247,7 @@ static struct error *create_output(const struct context *c, const char *path,
 				     .limit = c->opt.size_limit };
 
 	if (c->opt.dry_run)
-		return output_dry(path, out);
+		return output_dry(path, c->opt.flatten, out);
 	if (c->opt.flatten)
 		return output_flat(STDOUT_FILENO, "STDOUT", &oo, out);
 	return output_create(path, &oo, out);

@@ -75,12 +75,16 @@ struct error *output_flat(int fd, const char *name,
 	return NULL;
 }
 
-struct error *output_dry(const char *name, struct output **out)
+struct error *output_dry(const char *name, bool flat, struct output **out)
 {
 	struct output *o = alloc_output(OUTPUT_NONE, -1, name);
 
 	if (!o)
 		return ERR_OOM();
+	/* Count what a stream would carry: its header, record headers, end marker. */
+	o->dry_flat = flat;
+	if (flat)
+		o->write_bytes = FLAT_HEADER_SIZE;
 	*out = o;
 	return NULL;
 }
@@ -102,7 +106,7 @@ struct error *output_write(struct output *o, uint64_t off, const void *buf,
 		return NULL;
 	switch (o->kind) {
 	case OUTPUT_NONE:
-		o->write_bytes += len;
+		o->write_bytes += len + (o->dry_flat ? 16 : 0);
 		return NULL;
 	case OUTPUT_FILE:
 		/* Like makedumpfile, fill up to the limit, then fail. */
@@ -170,6 +174,10 @@ struct error *output_finish(struct output *o)
 	struct error *err;
 
 	switch (o->kind) {
+	case OUTPUT_NONE:
+		if (o->dry_flat)
+			o->write_bytes += sizeof(end_marker);
+		return NULL;
 	case OUTPUT_FLAT:
 		err = write_full(o->fd, end_marker, sizeof(end_marker), o->name);
 		if (err)

@@ -28,6 +28,7 @@ struct output {
 	uint64_t write_bytes;	/* what the report calls "Write bytes" */
 	uint64_t stream_pos;	/* bytes emitted on a flattened stream */
 	bool hit_limit;
+	bool dry_flat;		/* --dry-run standing in for -F */
 };
 
 struct output_options {
@@ -42,8 +43,8 @@ struct error *output_create(const char *path, const struct output_options *opt,
 struct error *output_flat(int fd, const char *name,
 			  const struct output_options *opt,
 			  struct output **out);
-/* Count without writing. */
-struct error *output_dry(const char *name, struct output **out);
+/* Count without writing (as a flattened stream would count, if @flat). */
+struct error *output_dry(const char *name, bool flat, struct output **out);
 
 struct error *output_write(struct output *o, uint64_t off, const void *buf,
 			   size_t len);
