@@ -112,13 +112,13 @@ static void elf_fill_bitmaps(struct source *src, uint64_t start, uint64_t end,
 	if (readable)
 		memset(readable, 0, DIV_ROUND_UP(end - start, 8));
 	/*
-	 * A partial first page counts as present, a partial last page does
-	 * not: the rule makedumpfile's bitmaps follow.
+	 * Partial first and last pages count as present, as in makedumpfile
+	 * whenever the dump fits one cycle (every machine up to 64 GiB).
 	 */
 	for (i = 0; i < src->nr_segs; i++) {
 		const struct source_segment *s = &src->segs[i];
 		uint64_t b = MAX(s->paddr >> sh, start);
-		uint64_t e = MIN((s->paddr + s->memsz) >> sh, end);
+		uint64_t e = MIN(DIV_ROUND_UP(s->paddr + s->memsz, ps), end);
 
 		if (b >= e)
 			continue;
@@ -150,7 +150,8 @@ static uint64_t elf_original_pages(struct source *src, uint64_t max_mapnr)
 	for (i = 0; i < src->nr_segs; i++) {
 		const struct source_segment *s = &src->segs[i];
 		uint64_t b = s->paddr >> sh;
-		uint64_t e = MIN((s->paddr + s->memsz) >> sh, max_mapnr);
+		uint64_t e = MIN(DIV_ROUND_UP(s->paddr + s->memsz, (uint64_t)src->page_size),
+				 max_mapnr);
 
 		if (b < e)
 			n += e - b;
