@@ -7,7 +7,7 @@ set -eu
 BUILD_PKGS="build-essential pkg-config zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev libdw-dev libelf-dev"
 # Independent readers and the reference implementation for the tests.
 TEST_PKGS="python3 python3-libkdumpfile makedumpfile zstd"
-E2E_PKGS="qemu-system-x86 busybox-static kexec-tools cpio ndctl crash"
+E2E_PKGS="qemu-system-x86 busybox-static kexec-tools cpio ndctl crash e2fsprogs"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 
 pkgs="$BUILD_PKGS $TEST_PKGS"

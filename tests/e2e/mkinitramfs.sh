@@ -1,0 +1,43 @@
+#!/bin/bash
+# Build the e2e initramfs for one kernel.
+#   mkinitramfs.sh KVER MODROOT MAKEDUMPFILE OUT.gz
+# Contents: busybox-static (/bin), kexec (kexec-tools), ndctl, mke2fs
+# (e2fsprogs), our makedumpfile, the static memstate helper, the shared
+# libraries they need (found with ldd), the virtio/9p/ext4/nvdimm modules of
+# KVER with their dependencies (modules.py), and tests/e2e/init as /init.
+set -euo pipefail
+KVER=$1 MODROOT=$2 MDF=$3 OUT=$4
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+stage=$(mktemp -d "${OUT%/*}/initramfs.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,dev,proc,sys,tmp,host,mnt,lib/modules/e2e}
+mknod -m 600 "$stage/dev/console" c 5 1
+mknod -m 666 "$stage/dev/null" c 1 3
+
+install -m 755 /bin/busybox "$stage/bin/busybox"
+file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' ||
+	{ echo "mkinitramfs: /bin/busybox is not static (install busybox-static)" >&2; exit 1; }
+install -m 755 "$HERE/init" "$stage/init"
+
+bins=("$(command -v kexec)" "$(command -v ndctl)" "$(command -v mke2fs)" "$MDF")
+for b in "${bins[@]}"; do
+	[ -x "$b" ] || { echo "mkinitramfs: missing binary $b" >&2; exit 1; }
+	install -m 755 "$b" "$stage/usr/sbin/${b##*/}"
+	# Libraries, at the path the dynamic loader looks for them.
+	ldd "$b" | awk '/=> \//{print $3} /^\t\/.*ld-linux/{print $1}' | while read -r lib; do
+		mkdir -p "$stage$(dirname "$lib")"
+		[ -e "$stage$lib" ] || cp -L "$lib" "$stage$lib"
+	done
+done
+ln -s mke2fs "$stage/usr/sbin/mkfs.ext4"
+[ -e /etc/mke2fs.conf ] && cp /etc/mke2fs.conf "$stage/etc/"
+cc -static -O2 -Wall -o "$stage/usr/sbin/memstate" "$HERE/memstate.c"
+
+/usr/bin/python3 "$HERE/modules.py" "$MODROOT" "$KVER" "$stage/lib/modules/e2e" \
+	base=virtio_pci,virtio_blk,9pnet_virtio,9p,crc32c_generic,ext4 \
+	pmem=nd_e820,nd_pmem,dax_pmem
+
+(cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "mkinitramfs: $OUT ($(du -h "$OUT" | cut -f1))"
