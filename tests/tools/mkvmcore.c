@@ -2326,7 +2326,12 @@ static void sp_first_tail(u8 *sp, u64 pfn, u64 head, int order, int hc)
 		u64 f = get64(sp + P->off_flags) | (u64)order;
 		if (huge && P->huge_mode == HUGE_PGFLAG)
 			f |= fl(P->pg_hugetlb);
-		if (thp)
+		/*
+		 * PG_large_rmappable shares PG_workingset's bit; the order owns
+		 * the low byte of page[1].flags, so a kernel can't have that bit
+		 * below 8 there: leave it out rather than corrupt the order.
+		 */
+		if (thp && P->pg_workingset >= 8)
 			f |= fl(P->pg_workingset); /* PG_large_rmappable */
 		put64(sp + P->off_flags, f);
 		put32(sp + 16, (u32)emap);
