@@ -5,6 +5,7 @@
 #include "../kernel/sparsemem.h"
 #include "../lib/bitmap.h"
 #include "../lib/error.h"
+#include "../lib/sigbus.h"
 #include "../lib/util.h"
 #include "../print_info.h"
 #include "../reader/source.h"
@@ -270,17 +271,47 @@ static uint64_t visit(struct filter *f, struct window *w, uint64_t pfn,
 	return v.nr_pages;
 }
 
+/* One batch of struct pages, for visit_batch() under a SIGBUS guard. */
+struct sp_batch {
+	struct filter *f;
+	struct window *w;
+	const uint8_t *sp;	/* struct page of @start */
+	uint64_t start, end;
+	uint64_t p;		/* next pfn to look at; progress survives a fault */
+};
+
+static void visit_batch(void *arg)
+{
+	struct sp_batch *b = arg;
+	struct window *w = b->w;
+	uint32_t sz = b->f->cls.sz_page;
+
+	while (b->p < b->end) {
+		uint64_t p = b->p;
+		const uint8_t *sp = b->sp + (p - b->start) * sz;
+		const uint8_t *next = p + 1 < b->end ? sp + sz : NULL;
+
+		if (!bm_test(w->bm2, p - w->start) ||
+		    (w->dbv_count && protected_pfn(w, p))) {
+			b->p = p + 1;
+			continue;
+		}
+		b->p = p + visit(b->f, w, p, sp, next);
+	}
+}
+
 /* Scan the pfns [b, e) of one mem_map chunk whose first pfn's struct page is at @mem_map_b. */
 static struct error *scan_chunk(struct filter *f, struct window *w, uint64_t b,
 				uint64_t e, uint64_t mem_map_b)
 {
 	uint32_t sz = f->cls.sz_page;
+	struct sp_batch batch = { 0 };
 	uint64_t pfn = b;
 
 	if (pfn < f->pending_end)
 		pfn = MIN(f->pending_end, e);
 	while (pfn < e) {
-		uint64_t bstart, bend, p;
+		uint64_t bstart, bend, sp_va;
 		struct error *err;
 
 		pfn = w->start + bm_next_set(w->bm2, pfn - w->start, e - w->start);
@@ -289,31 +320,40 @@ static struct error *scan_chunk(struct filter *f, struct window *w, uint64_t b,
 		/* Read from pfn to an aligned batch end, as makedumpfile reads its cache. */
 		bstart = pfn;
 		bend = MIN(ROUND_DOWN(pfn, SP_ALIGN) + SP_BATCH, e);
-		err = read_struct_pages(f, mem_map_b + (bstart - b) * sz, bend - bstart);
-		if (err) {
-			/* Without struct pages nothing can be said: keep the pages. */
-			if (f->warn_unreadable++ < MAX_WARNINGS)
-				msg_common(f->pr,
-					   "WARNING: struct pages of pfns 0x%llx-0x%llx are unreadable (%s); "
-					   "those pages are kept.\n",
-					   (unsigned long long)bstart,
-					   (unsigned long long)bend, err->msg);
-			error_free(err);
-			pfn = bend;
-			continue;
-		}
-		for (p = bstart; p < bend;) {
-			const uint8_t *sp = f->sp_buf + (p - bstart) * sz;
-			const uint8_t *next = p + 1 < bend ? sp + sz : NULL;
-
-			if (!bm_test(w->bm2, p - w->start) ||
-			    (w->dbv_count && protected_pfn(w, p))) {
-				p++;
+		sp_va = mem_map_b + (bstart - b) * sz;
+		/* In place when the input is mapped: no copy of the struct pages. */
+		if (!kernel_map_via(f->k, f->sp_reader, sp_va, (bend - bstart) * sz, &batch.sp)) {
+			batch.f = f;
+			batch.w = w;
+			batch.start = batch.p = bstart;
+			batch.end = bend;
+			if (guarded_call(visit_batch, &batch)) {
+				pfn = batch.p;
 				continue;
 			}
-			p += visit(f, w, p, sp, next);
+			err = ERR(ERR_IO, "I/O error in the mapping");
+		} else {
+			err = read_struct_pages(f, sp_va, bend - bstart);
+			if (!err) {
+				batch.f = f;
+				batch.w = w;
+				batch.sp = f->sp_buf;
+				batch.start = batch.p = bstart;
+				batch.end = bend;
+				visit_batch(&batch);
+				pfn = batch.p;
+				continue;
+			}
 		}
-		pfn = p;
+		/* Without struct pages nothing can be said: keep the pages. */
+		if (f->warn_unreadable++ < MAX_WARNINGS)
+			msg_common(f->pr,
+				   "WARNING: struct pages of pfns 0x%llx-0x%llx are unreadable (%s); "
+				   "those pages are kept.\n",
+				   (unsigned long long)bstart,
+				   (unsigned long long)bend, err->msg);
+		error_free(err);
+		pfn = MAX(bend, batch.p);
 	}
 	return NULL;
 }
@@ -389,7 +429,8 @@ struct error *filter_window(struct filter *f, uint64_t start, uint64_t end,
 	struct error *err;
 
 	source_fill_bitmaps(f->src, start, end, bm1, bm2);
-	if (f->dbv) {
+	/* An empty set has seg == NULL: no arithmetic on it (UB). */
+	if (f->dbv && f->dbv->nr) {
 		const struct dbv_segment *s = dbv_first_after(f->dbv, start);
 		const struct dbv_segment *last = f->dbv->seg + f->dbv->nr;
 

@@ -39,6 +39,19 @@ struct error *kernel_read_via(struct kernel *k, struct page_reader *r,
 	return NULL;
 }
 
+struct error *kernel_map_via(struct kernel *k, struct page_reader *r,
+			     uint64_t va, size_t len, const uint8_t **ptr)
+{
+	uint64_t pa, leaf;
+	struct error *err = k->arch->vtop(k, va, &pa, &leaf);
+
+	if (err)
+		return err;
+	if (len > leaf - (va & (leaf - 1)))
+		return ERR(ERR_UNSUPPORTED, "range crosses a mapping boundary");
+	return page_reader_map(r, pa, len, ptr);
+}
+
 struct error *kernel_read_u64(struct kernel *k, uint64_t va, uint64_t *v)
 {
 	uint8_t b[8];

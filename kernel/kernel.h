@@ -57,6 +57,9 @@ void kernel_close(struct kernel *k);
 /* Read @len bytes of kernel virtual memory. */
 struct error *kernel_read(struct kernel *k, uint64_t va, void *buf,
 			  size_t len);
+/* Point at kernel memory in a page reader's mapping (see page_reader_map). */
+struct error *kernel_map_via(struct kernel *k, struct page_reader *r,
+			     uint64_t va, size_t len, const uint8_t **ptr);
 /* The same through a page reader's window (bulk reads of one thread). */
 struct error *kernel_read_via(struct kernel *k, struct page_reader *r,
 			      uint64_t va, void *buf, size_t len);

@@ -51,3 +51,18 @@ bool guarded_copy(void *dst, const void *src, size_t len)
 	active_guard = NULL;
 	return true;
 }
+
+bool guarded_call(void (*fn)(void *arg), void *arg)
+{
+	sigjmp_buf jb;
+
+	pthread_once(&install_once, install);
+	if (sigsetjmp(jb, 0)) {
+		active_guard = NULL;
+		return false;
+	}
+	active_guard = &jb;
+	fn(arg);
+	active_guard = NULL;
+	return true;
+}

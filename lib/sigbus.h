@@ -13,4 +13,11 @@
 /* Copy @len bytes from a mapping; false if the access faulted. */
 bool guarded_copy(void *dst, const void *src, size_t len);
 
+/*
+ * Run @fn, which reads a mapping in place; false if it faulted (it was
+ * then stopped where it was).  @fn must not allocate, lock or do stdio
+ * while touching the mapping.
+ */
+bool guarded_call(void (*fn)(void *arg), void *arg);
+
 #endif

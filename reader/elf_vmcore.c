@@ -271,6 +271,19 @@ static struct error *elf_reader_read(struct page_reader *pr, uint64_t pfn,
 	return elf_reader_read_into(pr, pfn, r->scratch);
 }
 
+static struct error *elf_reader_map(struct page_reader *pr, uint64_t paddr,
+				    size_t len, const uint8_t **ptr)
+{
+	struct elf_page_reader *r = (struct elf_page_reader *)pr;
+	struct elf_source *es = r->es;
+	ssize_t i = find_extent(es, paddr);
+
+	if (!r->use_mmap || i < 0 || es->ext[i].end - paddr < len || len > MAP_WINDOW / 2)
+		return ERR(ERR_UNSUPPORTED, "not mappable in one piece");
+	*ptr = map_range(r, es->ext[i].offset + (paddr - es->ext[i].start), len);
+	return *ptr ? NULL : ERR(ERR_UNSUPPORTED, "mmap failed");
+}
+
 /* Bulk copies (struct pages) through the window: no syscall per batch. */
 static struct error *elf_reader_copy(struct page_reader *pr, uint64_t paddr,
 				     void *buf, size_t len)
@@ -319,6 +332,7 @@ static void elf_reader_close(struct page_reader *pr)
 static const struct page_reader_ops elf_reader_ops = {
 	.read = elf_reader_read,
 	.read_into = elf_reader_read_into,
+	.map = elf_reader_map,
 	.copy = elf_reader_copy,
 	.close = elf_reader_close,
 };

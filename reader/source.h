@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "notes.h"
+#include "../lib/error.h"
 
 struct error;
 struct printer;
@@ -108,6 +109,13 @@ struct page_reader_ops {
 	/* Copy page @pfn into @buf (page_size bytes); gaps read as zero. */
 	struct error *(*read_into)(struct page_reader *r, uint64_t pfn,
 				   uint8_t *buf);
+	/*
+	 * Point at physical memory in place (mapped inputs only; NULL op or
+	 * an error means: copy instead).  Valid until the next call; touch it
+	 * only under guarded_call().
+	 */
+	struct error *(*map)(struct page_reader *r, uint64_t paddr, size_t len,
+			     const uint8_t **ptr);
 	/* Copy physical memory, like source_read_phys() but through the reader's window. */
 	struct error *(*copy)(struct page_reader *r, uint64_t paddr, void *buf,
 			      size_t len);
@@ -158,6 +166,15 @@ static inline struct error *page_reader_read_into(struct page_reader *r,
 						  uint64_t pfn, uint8_t *buf)
 {
 	return r->ops->read_into(r, pfn, buf);
+}
+
+static inline struct error *page_reader_map(struct page_reader *r,
+					    uint64_t paddr, size_t len,
+					    const uint8_t **ptr)
+{
+	if (!r->ops->map)
+		return ERR(ERR_UNSUPPORTED, "no mapping");
+	return r->ops->map(r, paddr, len, ptr);
 }
 
 static inline struct error *page_reader_copy(struct page_reader *r,
