@@ -49,7 +49,7 @@ struct error *kernel_map_via(struct kernel *k, struct page_reader *r,
 		return err;
 	if (len > leaf - (va & (leaf - 1)))
 		return ERR(ERR_UNSUPPORTED, "range crosses a mapping boundary");
-	return page_reader_map(r, pa, len, ptr);
+	return page_reader_map(r, pa, len, true, ptr);
 }
 
 struct error *kernel_read_u64(struct kernel *k, uint64_t va, uint64_t *v)

@@ -272,15 +272,19 @@ static struct error *elf_reader_read(struct page_reader *pr, uint64_t pfn,
 }
 
 static struct error *elf_reader_map(struct page_reader *pr, uint64_t paddr,
-				    size_t len, const uint8_t **ptr)
+				    size_t len, bool move, const uint8_t **ptr)
 {
 	struct elf_page_reader *r = (struct elf_page_reader *)pr;
 	struct elf_source *es = r->es;
 	ssize_t i = find_extent(es, paddr);
+	uint64_t off;
 
 	if (!r->use_mmap || i < 0 || es->ext[i].end - paddr < len || len > MAP_WINDOW / 2)
 		return ERR(ERR_UNSUPPORTED, "not mappable in one piece");
-	*ptr = map_range(r, es->ext[i].offset + (paddr - es->ext[i].start), len);
+	off = es->ext[i].offset + (paddr - es->ext[i].start);
+	if (!move && !(r->win && off >= r->win_off && off + len <= r->win_off + r->win_len))
+		return ERR(ERR_UNSUPPORTED, "outside the current window");
+	*ptr = map_range(r, off, len);
 	return *ptr ? NULL : ERR(ERR_UNSUPPORTED, "mmap failed");
 }
 

@@ -111,11 +111,12 @@ struct page_reader_ops {
 				   uint8_t *buf);
 	/*
 	 * Point at physical memory in place (mapped inputs only; NULL op or
-	 * an error means: copy instead).  Valid until the next call; touch it
-	 * only under guarded_call().
+	 * an error means: copy instead).  Valid until a call that moves the
+	 * window; with @move false the call fails rather than move it.
+	 * Touch the memory only under guarded_call().
 	 */
 	struct error *(*map)(struct page_reader *r, uint64_t paddr, size_t len,
-			     const uint8_t **ptr);
+			     bool move, const uint8_t **ptr);
 	/* Copy physical memory, like source_read_phys() but through the reader's window. */
 	struct error *(*copy)(struct page_reader *r, uint64_t paddr, void *buf,
 			      size_t len);
@@ -169,12 +170,12 @@ static inline struct error *page_reader_read_into(struct page_reader *r,
 }
 
 static inline struct error *page_reader_map(struct page_reader *r,
-					    uint64_t paddr, size_t len,
+					    uint64_t paddr, size_t len, bool move,
 					    const uint8_t **ptr)
 {
 	if (!r->ops->map)
 		return ERR(ERR_UNSUPPORTED, "no mapping");
-	return r->ops->map(r, paddr, len, ptr);
+	return r->ops->map(r, paddr, len, move, ptr);
 }
 
 static inline struct error *page_reader_copy(struct page_reader *r,

@@ -2,6 +2,7 @@
 #include "pipeline.h"
 #include "codec.h"
 #include "../lib/error.h"
+#include "../lib/sigbus.h"
 #include "../lib/util.h"
 #include "../reader/source.h"
 
@@ -18,6 +19,7 @@ struct batch {
 	enum batch_state state;
 	unsigned int n;
 	uint64_t pfn[BATCH_PAGES];
+	const uint8_t *mapped[BATCH_PAGES];	/* zero-copy: the page in place */
 	struct page_result res[BATCH_PAGES];
 	uint32_t off[BATCH_PAGES];
 	uint8_t *data;
@@ -52,6 +54,12 @@ struct pipeline {
 	struct worker *workers;
 	unsigned int nworkers;	/* 0: inline */
 	struct worker inline_worker;
+	/*
+	 * Stored bytes are the page itself (no compression) and everything
+	 * runs on the caller's thread: pages are emitted from the input's
+	 * mapping, with no copy.  A batch never spans two windows.
+	 */
+	bool zero_copy;
 
 	pthread_mutex_t lock;
 	pthread_cond_t work;
@@ -83,6 +91,40 @@ static void worker_fini(struct worker *w)
 	free(w->cbuf);
 }
 
+/* Zero check of a page in place, run under the SIGBUS guard. */
+struct zero_probe {
+	const uint8_t *page;
+	size_t len;
+	bool zero;
+};
+
+static void probe_zero(void *arg)
+{
+	struct zero_probe *z = arg;
+
+	z->zero = mem_is_zero(z->page, z->len);
+}
+
+/* A page mapped in place: check it, point at it. */
+static void process_mapped(struct pipeline *p, struct page_result *r,
+			   const uint8_t *page)
+{
+	struct zero_probe z = { page, p->page_size, false };
+
+	if (p->opt.zero_check && !guarded_call(probe_zero, &z)) {
+		r->unreadable = true;
+		r->read_err = ERR(ERR_IO, "I/O error reading pfn 0x%llx",
+				  (unsigned long long)r->pfn);
+		return;
+	}
+	if (z.zero) {
+		r->zero = true;
+		return;
+	}
+	r->data = page;
+	r->size = (uint32_t)p->page_size;
+}
+
 static void process(struct worker *w, struct batch *b)
 {
 	struct pipeline *p = w->p;
@@ -97,6 +139,11 @@ static void process(struct worker *w, struct batch *b)
 
 		memset(r, 0, sizeof(*r));
 		r->pfn = b->pfn[i];
+		b->off[i] = UINT32_MAX;
+		if (p->zero_copy && b->mapped[i]) {
+			process_mapped(p, r, b->mapped[i]);
+			continue;
+		}
 		/* The page lands where its stored bytes go: raw pages need no more copies. */
 		err = page_reader_read_into(w->reader, r->pfn, slot);
 		if (err) {
@@ -123,7 +170,7 @@ static void process(struct worker *w, struct batch *b)
 		pos += r->size;
 	}
 	for (i = 0; i < b->n; i++)
-		if (!b->res[i].unreadable && !b->res[i].zero)
+		if (b->off[i] != UINT32_MAX)
 			b->res[i].data = b->data + b->off[i];
 }
 
@@ -223,6 +270,26 @@ struct error *pipeline_push(struct pipeline *p, uint64_t pfn)
 		p->cur = &p->ring[p->nworkers ? p->filled % p->nring : 0];
 		p->cur->n = 0;
 	}
+	if (p->zero_copy) {
+		struct page_reader *r = p->inline_worker.reader;
+		uint64_t pa = pfn << p->src->page_shift;
+		const uint8_t *ptr = NULL;
+		struct error *e;
+
+		/* Mapping this page must not move the window under the batch. */
+		e = page_reader_map(r, pa, p->page_size, p->cur->n == 0, &ptr);
+		if (e && p->cur->n) {
+			error_free(e);
+			err = submit(p);
+			if (err)
+				return err;
+			p->cur = &p->ring[0];
+			p->cur->n = 0;
+			e = page_reader_map(r, pa, p->page_size, true, &ptr);
+		}
+		error_free(e);
+		p->cur->mapped[p->cur->n] = e ? NULL : ptr;
+	}
 	p->cur->pfn[p->cur->n++] = pfn;
 	if (p->cur->n == BATCH_PAGES)
 		return submit(p);
@@ -276,6 +343,8 @@ struct error *pipeline_create(struct source *src,
 		err = worker_init(&p->inline_worker, p);
 		if (err)
 			goto fail;
+		p->zero_copy = !p->inline_worker.codec && src->ops->reader_open &&
+			       p->inline_worker.reader->ops->map;
 	} else {
 		p->workers = calloc(p->nworkers, sizeof(*p->workers));
 		if (!p->workers) {
