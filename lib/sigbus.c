@@ -36,7 +36,7 @@ static void install(void)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
-bool guarded_copy(void *dst, const void *src, size_t len)
+bool guarded_call(void (*fn)(void *arg), void *arg)
 {
 	sigjmp_buf jb;
 
@@ -47,22 +47,27 @@ bool guarded_copy(void *dst, const void *src, size_t len)
 		return false;
 	}
 	active_guard = &jb;
-	memcpy(dst, src, len);
+	fn(arg);
 	active_guard = NULL;
 	return true;
 }
 
-bool guarded_call(void (*fn)(void *arg), void *arg)
-{
-	sigjmp_buf jb;
+struct copy_args {
+	void *dst;
+	const void *src;
+	size_t len;
+};
 
-	pthread_once(&install_once, install);
-	if (sigsetjmp(jb, 0)) {
-		active_guard = NULL;
-		return false;
-	}
-	active_guard = &jb;
-	fn(arg);
-	active_guard = NULL;
-	return true;
+static void do_copy(void *arg)
+{
+	struct copy_args *a = arg;
+
+	memcpy(a->dst, a->src, a->len);
+}
+
+bool guarded_copy(void *dst, const void *src, size_t len)
+{
+	struct copy_args a = { dst, src, len };
+
+	return guarded_call(do_copy, &a);
 }
