@@ -23,7 +23,10 @@ struct arch_ops {
 	/* Translate @va; *@leaf is the size of the mapping that holds it. */
 	struct error *(*vtop)(struct kernel *k, uint64_t va, uint64_t *pa,
 			      uint64_t *leaf);
-	/* Visit every mapped leaf overlapping [start, end). */
+	/*
+	 * Visit every mapped leaf overlapping [start, end).  A table met a
+	 * second time (a loop in damaged tables) is walked once only.
+	 */
 	struct error *(*walk)(struct kernel *k, uint64_t start, uint64_t end,
 			      leaf_fn fn, void *arg);
 	/* Print the walk for --vtop. */

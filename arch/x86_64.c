@@ -126,12 +126,57 @@ static struct error *x86_64_vtop(struct kernel *k, uint64_t va, uint64_t *pa,
 		   (unsigned long long)va);
 }
 
+/*
+ * Page-table pages met during one walk.  Kernel tables are never shared
+ * inside one region, so a second reference to a table is a loop or damage:
+ * following it could visit 512^4 entries (a P4D pointing at itself).
+ */
+struct table_set {
+	uint64_t *slot;		/* pa + 1; 0: empty */
+	size_t cap, n;
+};
+
+/* 1 if @pa was met before, 0 if it is new (now recorded), -1 out of memory. */
+static int table_seen(struct table_set *s, uint64_t pa)
+{
+	size_t i;
+
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 1024, j;
+		uint64_t *slot = calloc(cap, sizeof(*slot));
+
+		if (!slot)
+			return -1;
+		for (j = 0; j < s->cap; j++) {
+			if (!s->slot[j])
+				continue;
+			i = (size_t)((s->slot[j] >> 12) * 0x9e3779b97f4a7c15ull) & (cap - 1);
+			while (slot[i])
+				i = (i + 1) & (cap - 1);
+			slot[i] = s->slot[j];
+		}
+		free(s->slot);
+		s->slot = slot;
+		s->cap = cap;
+	}
+	i = (size_t)(((pa + 1) >> 12) * 0x9e3779b97f4a7c15ull) & (s->cap - 1);
+	while (s->slot[i]) {
+		if (s->slot[i] == pa + 1)
+			return 1;
+		i = (i + 1) & (s->cap - 1);
+	}
+	s->slot[i] = pa + 1;
+	s->n++;
+	return 0;
+}
+
 struct walk_state {
 	struct kernel *k;
 	uint64_t start, end;
 	leaf_fn fn;
 	void *arg;
 	int stop;
+	struct table_set seen;
 };
 
 static uint64_t sign_extend(const struct x86_64_data *d, uint64_t va)
@@ -169,6 +214,15 @@ static struct error *walk_level(struct walk_state *ws, uint64_t table_pa,
 			ws->stop = ws->fn(ws->arg, va, pa, span);
 			continue;
 		}
+		switch (table_seen(&ws->seen, e & d->addr_mask)) {
+		case 1:
+			msg_debug(ws->k->pr, "page-table walk: table at 0x%llx is referenced "
+				  "again (a loop?); walked once\n",
+				  (unsigned long long)(e & d->addr_mask));
+			continue;
+		case -1:
+			return ERR_OOM();
+		}
 		err = walk_level(ws, e & d->addr_mask, level - 1,
 				 base + (uint64_t)i * span);
 		if (err) {
@@ -184,9 +238,14 @@ static struct error *x86_64_walk(struct kernel *k, uint64_t start,
 				 uint64_t end, leaf_fn fn, void *arg)
 {
 	struct x86_64_data *d = xd(k);
-	struct walk_state ws = { k, start, end, fn, arg, 0 };
+	struct walk_state ws = { k, start, end, fn, arg, 0, { NULL, 0, 0 } };
+	struct error *err = NULL;
 
-	return walk_level(&ws, d->pgd_pa, (int)d->levels - 1, 0);
+	if (table_seen(&ws.seen, d->pgd_pa) < 0)
+		return ERR_OOM();
+	err = walk_level(&ws, d->pgd_pa, (int)d->levels - 1, 0);
+	free(ws.seen.slot);
+	return err;
 }
 
 static void x86_64_print_vtop(struct kernel *k, uint64_t va)
@@ -242,6 +301,10 @@ static struct error *x86_64_init(struct kernel *k)
 	int64_t n;
 	size_t i;
 
+	/* Anything else is a damaged VMCOREINFO: every pfn would be misread. */
+	if (k->page_size != SZ_4K)
+		return ERR(ERR_FORMAT, "VMCOREINFO PAGESIZE=%u: x86_64 pages are 4096 bytes",
+			   k->page_size);
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return ERR_OOM();
