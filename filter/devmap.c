@@ -153,6 +153,10 @@ static int frame_cb(void *arg, uint64_t va, uint64_t pa, uint64_t size)
 	uint64_t b = pa >> sh, e = (pa + size) >> sh, p, run = UINT64_MAX;
 
 	(void)va;
+	/* Past max_mapnr nothing is a candidate: a bogus 1 GiB leaf far up costs nothing. */
+	if (b >= d->k->max_mapnr)
+		return 0;
+	e = MIN(e, d->k->max_mapnr);
 	for (p = b; p <= e; p++) {
 		bool cand = p < e && p < d->k->max_mapnr && mem_kind(d, p) != MEM_RAM;
 
@@ -176,7 +180,8 @@ static void vmemmap_range(const struct kernel *k, uint64_t *b, uint64_t *e)
 	uint64_t phys_bits = 46, span;
 	int64_t n;
 
-	if (vi_number(k->vi, "MAX_PHYSMEM_BITS", &n) && n > 0 && n <= 56)
+	/* Below the page shift the shift count would go negative (UB). */
+	if (vi_number(k->vi, "MAX_PHYSMEM_BITS", &n) && n > (int64_t)k->page_shift && n <= 56)
 		phys_bits = (uint64_t)n;
 	else if (vi_number(k->vi, "pgtable_l5_enabled", &n) && n)
 		phys_bits = 52;
@@ -474,7 +479,9 @@ static struct error *from_manual(struct detect *d, struct builder *b,
 		struct error *err;
 
 		s.start_pfn = opt->manual[i][0] >> sh;
-		s.end_pfn = DIV_ROUND_UP(opt->manual[i][1], 1ull << sh);
+		/* Rounded up without overflow: END may be 0xffffffffffffffff. */
+		s.end_pfn = (opt->manual[i][1] >> sh) +
+			    !!(opt->manual[i][1] & ((1ull << sh) - 1));
 		s.signals = DBV_SIG_MANUAL;
 		if (read_info_block(d, s.start_pfn << sh, &s.ns) &&
 		    s.ns.mode == PFN_MODE_PMEM) {

@@ -118,6 +118,30 @@ static void read_utsname(struct kernel *k)
 	fill_uts_field(k->utsname + 5 * UTS_FIELD_LEN, "");
 }
 
+/*
+ * Memory above what the kernel can address (MAX_PHYSMEM_BITS, or the
+ * paging mode's default) is no RAM of it.  Sparsemem clips max_mapnr to
+ * the last section anyway; without it, a stray PT_LOAD at 2^51 would make
+ * bitmaps of 2^39 pfns (128 GiB of sparse file, minutes of work).
+ */
+static uint64_t clip_phys(struct kernel *k, uint64_t max_mapnr)
+{
+	uint64_t bits = 46, lim;
+	int64_t n;
+
+	if (vi_number(k->vi, "MAX_PHYSMEM_BITS", &n) && n > (int64_t)k->page_shift && n <= 52)
+		bits = (uint64_t)n;
+	else if (vi_number(k->vi, "pgtable_l5_enabled", &n) && n)
+		bits = 52;
+	lim = 1ull << (bits - k->page_shift);
+	if (max_mapnr <= lim)
+		return max_mapnr;
+	msg_common(k->pr, "WARNING: %s holds memory above the kernel's %llu-bit physical "
+		   "address space (up to 0x%llx); that part is left out.\n", k->src->path,
+		   (unsigned long long)bits, (unsigned long long)k->src->max_paddr);
+	return lim;
+}
+
 static const struct arch_ops *pick_arch(struct source *src)
 {
 	if (src->format == SOURCE_ELF)
@@ -180,7 +204,7 @@ struct error *kernel_open(struct source *src, const struct vmcoreinfo *vi,
 	read_utsname(k);
 	if (!max_mapnr)
 		max_mapnr = src->kdump ? src->kdump->max_mapnr :
-			    DIV_ROUND_UP(src->max_paddr, (uint64_t)k->page_size);
+			    clip_phys(k, DIV_ROUND_UP(src->max_paddr, (uint64_t)k->page_size));
 	k->max_mapnr = max_mapnr;
 	err = sparsemem_init(k, &k->max_mapnr, &k->mm);
 	if (err && err->code != ERR_NOMEM) {
