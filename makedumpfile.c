@@ -28,6 +28,7 @@
 #include "writer/writer.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -849,7 +850,14 @@ static void cleanup(struct context *c)
 int main(int argc, char **argv)
 {
 	struct context c = { 0 };
-	int rc = run(&c, argc, argv);
+	int rc;
+
+	/*
+	 * A stream's reader may go away (ssh dropped): writes then fail with
+	 * EPIPE, reported with exit 1, instead of SIGPIPE killing us silently.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	rc = run(&c, argc, argv);
 
 	cleanup(&c);
 	return rc;

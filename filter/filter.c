@@ -322,7 +322,8 @@ static struct error *scan_chunk(struct filter *f, struct window *w, uint64_t b,
 		bend = MIN(ROUND_DOWN(pfn, SP_ALIGN) + SP_BATCH, e);
 		sp_va = mem_map_b + (bstart - b) * sz;
 		/* In place when the input is mapped: no copy of the struct pages. */
-		if (!kernel_map_via(f->k, f->sp_reader, sp_va, (bend - bstart) * sz, &batch.sp)) {
+		err = kernel_map_via(f->k, f->sp_reader, sp_va, (bend - bstart) * sz, &batch.sp);
+		if (!err) {
 			batch.f = f;
 			batch.w = w;
 			batch.start = batch.p = bstart;
@@ -333,6 +334,8 @@ static struct error *scan_chunk(struct filter *f, struct window *w, uint64_t b,
 			}
 			err = ERR(ERR_IO, "I/O error in the mapping");
 		} else {
+			/* Not mappable (pread input, split extents): copy them. */
+			error_free(err);
 			err = read_struct_pages(f, sp_va, bend - bstart);
 			if (!err) {
 				batch.f = f;
@@ -459,4 +462,27 @@ struct error *filter_window(struct filter *f, uint64_t start, uint64_t end,
 			return err;
 	}
 	return NULL;
+}
+
+struct error *filter_bitmaps_init(struct filter_bitmaps *b, uint64_t window_pfns,
+				  uint64_t max_mapnr)
+{
+	b->win = MAX(ROUND_DOWN(window_pfns, 64), 64);
+	if (b->win >= max_mapnr)
+		b->win = ROUND_UP(MAX(max_mapnr, 1), 64);
+	/* A spare word: bitmap helpers may touch the word past the end. */
+	b->bm1 = calloc(1, b->win / 8 + 8);
+	b->bm2 = calloc(1, b->win / 8 + 8);
+	if (!b->bm1 || !b->bm2) {
+		filter_bitmaps_fini(b);
+		return ERR_OOM();
+	}
+	return NULL;
+}
+
+void filter_bitmaps_fini(struct filter_bitmaps *b)
+{
+	free(b->bm1);
+	free(b->bm2);
+	b->bm1 = b->bm2 = NULL;
 }

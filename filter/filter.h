@@ -44,6 +44,19 @@ void filter_rewind(struct filter *f);
 struct error *filter_window(struct filter *f, uint64_t start, uint64_t end,
 			    uint8_t *bm1, uint8_t *bm2, struct dump_stats *st);
 
+/*
+ * The two bitmaps of one window, @win pfns each: a multiple of 64, and no
+ * more than the dump needs, so that a small dump costs a small window.
+ */
+struct filter_bitmaps {
+	uint64_t win;
+	uint8_t *bm1, *bm2;
+};
+
+struct error *filter_bitmaps_init(struct filter_bitmaps *b, uint64_t window_pfns,
+				  uint64_t max_mapnr);
+void filter_bitmaps_fini(struct filter_bitmaps *b);
+
 /* Is the struct-page scan needed at all for this dump level? */
 bool filter_scans(const struct filter *f);
 

@@ -221,30 +221,23 @@ struct error *mem_usage_scan(struct filter *f, uint64_t max_mapnr,
 			     uint64_t window_pfns, struct printer *pr,
 			     struct dump_stats *st)
 {
-	uint64_t win = MAX(ROUND_DOWN(window_pfns, 64), 64), start;
-	uint8_t *bm1, *bm2;
-	struct error *err = NULL;
+	struct filter_bitmaps bm;
+	struct error *err;
+	uint64_t start;
 
-	if (win >= max_mapnr)
-		win = ROUND_UP(MAX(max_mapnr, 1), 64);
-	bm1 = calloc(1, win / 8 + 8);
-	bm2 = calloc(1, win / 8 + 8);
-	if (!bm1 || !bm2) {
-		free(bm1);
-		free(bm2);
-		return ERR_OOM();
-	}
+	err = filter_bitmaps_init(&bm, window_pfns, max_mapnr);
+	if (err)
+		return err;
 	progress_begin(pr);
 	filter_rewind(f);
-	for (start = 0; start < max_mapnr && !err; start += win) {
-		uint64_t end = MIN(start + win, max_mapnr);
+	for (start = 0; start < max_mapnr && !err; start += bm.win) {
+		uint64_t end = MIN(start + bm.win, max_mapnr);
 
 		progress_update(pr, "Excluding unnecessary pages", start, max_mapnr, false);
-		err = filter_window(f, start, end, bm1, bm2, st);
+		err = filter_window(f, start, end, bm.bm1, bm.bm2, st);
 	}
 	progress_done(pr, "Excluding unnecessary pages");
-	free(bm1);
-	free(bm2);
+	filter_bitmaps_fini(&bm);
 	return err;
 }
 

@@ -24,6 +24,8 @@
 /* A vmcore with more segments than this is not a vmcore. */
 #define MAX_PHNUM (1u << 22)
 #define MAX_NOTES_SIZE (64u << 20)
+/* Truncated segments end on this boundary (the page size is not yet known). */
+#define CUT_PAGE 4096u
 /* Page data is mapped in windows of this size, one window per reader. */
 #define MAP_WINDOW (4u << 20)
 
@@ -103,14 +105,13 @@ static struct error *elf_read_phys(struct source *src, uint64_t paddr,
 static void elf_fill_bitmaps(struct source *src, uint64_t start, uint64_t end,
 			     uint8_t *present, uint8_t *readable)
 {
+	const struct elf_source *es = to_elf(src);
 	unsigned int sh = src->page_shift;
 	uint64_t ps = src->page_size;
 	size_t i;
 
 	if (present)
 		memset(present, 0, DIV_ROUND_UP(end - start, 8));
-	if (readable)
-		memset(readable, 0, DIV_ROUND_UP(end - start, 8));
 	/*
 	 * Partial first and last pages count as present, as in makedumpfile
 	 * whenever the dump fits one cycle (every machine up to 64 GiB).
@@ -124,19 +125,22 @@ static void elf_fill_bitmaps(struct source *src, uint64_t start, uint64_t end,
 			continue;
 		if (present)
 			bm_set_range(present, b - start, e - start);
-		if (readable)
-			bm_set_range(readable, b - start, e - start);
 	}
 	if (!readable)
 		return;
-	/* Pages past p_filesz have no data (a filtered ELF dump, a cut file). */
-	for (i = 0; i < src->nr_segs; i++) {
-		const struct source_segment *s = &src->segs[i];
-		uint64_t b = MAX(DIV_ROUND_UP(s->paddr + s->filesz, ps), start);
-		uint64_t e = MIN(DIV_ROUND_UP(s->paddr + s->memsz, ps), end);
+	/*
+	 * Readable: pages with file data, i.e. the extents (p_filesz parts,
+	 * overlaps merged).  Clearing each segment's tail instead would let
+	 * a RAM PT_LOAD cut short (a truncated file) hide the pages that the
+	 * kernel-text PT_LOAD overlapping it still holds.
+	 */
+	memset(readable, 0, DIV_ROUND_UP(end - start, 8));
+	for (i = 0; i < es->nr_ext; i++) {
+		uint64_t b = MAX(es->ext[i].start >> sh, start);
+		uint64_t e = MIN(DIV_ROUND_UP(es->ext[i].end, ps), end);
 
 		if (b < e)
-			bm_clear_range(readable, b - start, e - start);
+			bm_set_range(readable, b - start, e - start);
 	}
 }
 
@@ -471,9 +475,24 @@ static struct error *read_phdrs(struct elf_source *es, Elf64_Phdr **phdrs_out,
 		goto out;
 	}
 	src->e_machine = eh->e_machine;
-	if (elf_getphdrnum(elf, &phnum) || phnum == 0) {
+	/* libelf says only "invalid data" (or "no error") for these. */
+	if (eh->e_phnum != PN_XNUM && eh->e_phentsize == sizeof(Elf64_Phdr) &&
+	    !range_in(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr),
+		      src->file_size)) {
+		err = ERR(ERR_FORMAT, "%s is cut short (%llu bytes): its %u program headers "
+			  "at offset 0x%llx lie past the end", src->path,
+			  (unsigned long long)src->file_size, eh->e_phnum,
+			  (unsigned long long)eh->e_phoff);
+		goto out;
+	}
+	if (elf_getphdrnum(elf, &phnum)) {
 		err = ERR(ERR_FORMAT, "%s: Can't get the number of PT_LOAD (%s)", src->path,
 			  elf_errmsg(-1));
+		goto out;
+	}
+	if (phnum == 0) {
+		err = ERR(ERR_FORMAT, "%s: no program headers (e_phnum 0): not a vmcore",
+			  src->path);
 		goto out;
 	}
 	if (phnum > MAX_PHNUM) {
@@ -588,8 +607,16 @@ static struct error *collect_loads(struct elf_source *es, const Elf64_Phdr *ph,
 		} else if (s->filesz) {
 			avail = src->file_size - s->offset;
 			if (s->filesz > avail) {
-				missing += s->filesz - avail;
-				s->filesz = avail;
+				/*
+				 * A cut inside a page would have its tail read as
+				 * zeros: garbage for a page that held data.  Keep
+				 * whole pages only (x86_64: 4 KiB).
+				 */
+				uint64_t keep = ROUND_DOWN(s->paddr + avail, CUT_PAGE);
+
+				keep = keep > s->paddr ? keep - s->paddr : 0;
+				missing += s->filesz - keep;
+				s->filesz = keep;
 			}
 		}
 		if (end > src->max_paddr)

@@ -8,6 +8,7 @@
 #include "source.h"
 #include "../lib/bitmap.h"
 #include "../lib/error.h"
+#include "../lib/kdump_format.h"
 #include "../lib/io.h"
 #include "../lib/util.h"
 #include "../print_info.h"
@@ -16,9 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DISK_DUMP_HEADER_SIZE 464
-#define SUB_HEADER_SIZE 104
-#define PAGE_DESC_SIZE 24
 #define FLAT_HEADER_SIZE 4096
 /* Bits per rank block: one cumulative count per 4096 pfns. */
 #define RANK_BITS 4096
@@ -460,6 +458,14 @@ static struct error *kd_read_page(struct kd_reader *r, uint64_t pfn,
 	if (size == 0 || size > src->page_size || off < ks->off_table)
 		return ERR(ERR_FORMAT, "%s: corrupt page descriptor for pfn 0x%llx",
 			   src->path, (unsigned long long)pfn);
+	/*
+	 * dump_read() gives zeros past the end: right for descriptors (zero
+	 * means missing), wrong for page data, which would come back as a
+	 * page of zeros instead of an error.
+	 */
+	if (off > ks->dump_size || size > ks->dump_size - off)
+		return ERR(ERR_NOTFOUND, "pfn 0x%llx lies past the end of %s (the file is cut short)",
+			   (unsigned long long)pfn, src->path);
 	flags &= DUMP_DH_COMPRESSED_MASK;
 	if (!flags) {
 		if (size != src->page_size)
@@ -620,6 +626,13 @@ static struct error *read_notes(struct kdump_source *ks, uint64_t off_vi,
 	struct source *src = &ks->base;
 	struct error *err;
 
+	/* VMCOREINFO read as zeros would be reported as a missing key. */
+	if ((size_note && size_note <= MAX_NOTES_SIZE &&
+	     !range_in(off_note, size_note, ks->dump_size)) ||
+	    (size_vi && size_vi <= MAX_NOTES_SIZE &&
+	     !range_in(off_vi, size_vi, ks->dump_size)))
+		return ERR(ERR_FORMAT, "%s is cut short (%llu bytes): its notes lie past the end",
+			   src->path, (unsigned long long)ks->dump_size);
 	if (size_note && size_note <= MAX_NOTES_SIZE) {
 		src->notes = malloc(size_note);
 		if (!src->notes)
@@ -665,6 +678,10 @@ static struct error *parse(struct kdump_source *ks)
 	uint32_t sub_hdr_size;
 	struct error *err;
 
+	/* Zeros read past the end would make a cut header look merely odd. */
+	if (ks->dump_size < sizeof(h))
+		return ERR(ERR_FORMAT, "%s is cut short (%llu bytes): too short for a kdump header",
+			   src->path, (unsigned long long)ks->dump_size);
 	err = dump_read(ks, 0, h, sizeof(h));
 	if (err)
 		return err;
@@ -674,10 +691,10 @@ static struct error *parse(struct kdump_source *ks)
 	memcpy(in->utsname, h + 12, sizeof(in->utsname));
 	in->timestamp_sec = (int64_t)load_le64(h + 408);
 	in->timestamp_usec = (int64_t)load_le64(h + 416);
-	in->status = load_le32(h + 424);
-	bs = load_le32(h + 428);
-	sub_hdr_size = load_le32(h + 432);
-	bitmap_blocks = load_le32(h + 436);
+	in->status = load_le32(h + KDUMP_STATUS_OFF);
+	bs = load_le32(h + KDUMP_BLOCK_SIZE_OFF);
+	sub_hdr_size = load_le32(h + KDUMP_SUB_HDR_SIZE_OFF);
+	bitmap_blocks = load_le32(h + KDUMP_BITMAP_BLOCKS_OFF);
 	in->max_mapnr = load_le32(h + 440);
 	if (in->header_version < 0)
 		return ERR(ERR_FORMAT, "%s: negative header version", src->path);
@@ -689,6 +706,10 @@ static struct error *parse(struct kdump_source *ks)
 		return err;
 	if (sub_hdr_size > (1u << 16))
 		return ERR(ERR_FORMAT, "%s: implausible sub header size", src->path);
+	if (in->header_version >= 1 && sub_hdr_size &&
+	    ks->dump_size < bs + SUB_HEADER_SIZE)
+		return ERR(ERR_FORMAT, "%s is cut short (%llu bytes) inside its sub header",
+			   src->path, (unsigned long long)ks->dump_size);
 	err = read_sub_header(ks, bs, sub_hdr_size, &off_vi, &size_vi, &off_note,
 			      &size_note, &off_erase, &size_erase);
 	if (err)
@@ -712,6 +733,26 @@ static struct error *parse(struct kdump_source *ks)
 	ks->off_bitmap1 = (1 + (uint64_t)sub_hdr_size) * bs;
 	ks->off_bitmap2 = ks->off_bitmap1 + ks->bitmap_bytes;
 	ks->off_table = ks->off_bitmap1 + bitmap_blocks * bs;
+	/*
+	 * A file cut inside its 1st bitmap (or claiming bitmaps far past its
+	 * end) knows nothing of the pfns past the cut: don't carry them.  A
+	 * header claiming 2^40 pfns would otherwise cost a 2 GiB rank table
+	 * and minutes of bitmap work for a file of a few kilobytes.
+	 */
+	if (ks->dump_size < ks->off_bitmap1 + ks->bitmap_bytes) {
+		uint64_t known;
+
+		if (ks->dump_size <= ks->off_bitmap1)
+			return ERR(ERR_FORMAT, "%s is cut short (%llu bytes) before its bitmaps: "
+				   "no page can be read", src->path,
+				   (unsigned long long)ks->dump_size);
+		known = (ks->dump_size - ks->off_bitmap1) * 8;
+		if (known < in->max_mapnr) {
+			in->max_mapnr = known;
+			ks->end_pfn = MIN(ks->end_pfn, known);
+			ks->start_pfn = MIN(ks->start_pfn, ks->end_pfn);
+		}
+	}
 	in->incomplete = in->status & DUMP_DH_COMPRESSED_INCOMPLETE;
 	if (in->incomplete) {
 		src->incomplete = true;
@@ -721,6 +762,13 @@ static struct error *parse(struct kdump_source *ks)
 	err = read_notes(ks, off_vi, size_vi, off_note, size_note);
 	if (err)
 		return err;
+	if (size_erase && size_erase <= MAX_ERASEINFO_SIZE &&
+	    !range_in(off_erase, size_erase, ks->dump_size)) {
+		msg_common(src->pr, "WARNING: %s is cut short: its eraseinfo is lost.\n",
+			   src->path);
+		src->incomplete = true;
+		size_erase = 0;
+	}
 	if (size_erase && size_erase <= MAX_ERASEINFO_SIZE) {
 		in->eraseinfo = malloc(size_erase);
 		if (!in->eraseinfo)
@@ -731,7 +779,22 @@ static struct error *parse(struct kdump_source *ks)
 		in->eraseinfo_size = size_erase;
 	}
 	src->max_paddr = in->max_mapnr * bs;
-	return build_rank(ks);
+	err = build_rank(ks);
+	if (err)
+		return err;
+	/*
+	 * Bitmaps and descriptors past the end read as zeros: their pages
+	 * would silently vanish (a cut bitmap says "not dumped").  Say so and
+	 * make the result incomplete.
+	 */
+	if (ks->dump_size < ks->off_table + ks->nr_desc * PAGE_DESC_SIZE) {
+		src->incomplete = true;
+		msg_common(src->pr, "WARNING: %s is cut short inside its %s (%llu bytes); "
+			   "the pages described past the cut are lost.\n", src->path,
+			   ks->dump_size < ks->off_table ? "bitmaps" : "page descriptors",
+			   (unsigned long long)ks->dump_size);
+	}
+	return NULL;
 }
 
 struct error *kdump_source_open(int fd, const char *path, struct printer *pr,

@@ -95,12 +95,11 @@ struct elf_writer {
 	uint64_t ps;
 	unsigned int shift;
 	uint64_t max_mapnr;
-	uint64_t win;
 
 	struct seg *segs;
 	size_t nr_segs;
 
-	uint8_t *bm1, *bm2;
+	struct filter_bitmaps bm;	/* one window */
 	bool bm2_whole;
 	enum pass pass;
 
@@ -520,17 +519,17 @@ static struct error *collect_segments(struct elf_writer *w)
 	uint64_t po = guess_page_offset(w->wp->k);
 	uint64_t start, run = UINT64_MAX;
 
-	for (start = 0; start < w->max_mapnr && !err; start += w->win) {
-		uint64_t e = MIN(start + w->win, w->max_mapnr), p = start;
+	for (start = 0; start < w->max_mapnr && !err; start += w->bm.win) {
+		uint64_t e = MIN(start + w->bm.win, w->max_mapnr), p = start;
 
-		source_fill_bitmaps(src, start, e, w->bm1, NULL);
+		source_fill_bitmaps(src, start, e, w->bm.bm1, NULL);
 		while (p < e && !err) {
 			if (run == UINT64_MAX) {
-				p = start + bm_next_set(w->bm1, p - start, e - start);
+				p = start + bm_next_set(w->bm.bm1, p - start, e - start);
 				if (p < e)
 					run = p;
 			} else {
-				p = start + bm_next_clear(w->bm1, p - start, e - start);
+				p = start + bm_next_clear(w->bm.bm1, p - start, e - start);
 				if (p < e) {
 					err = add_seg(w, &cap, run << w->shift,
 						      (p - run) << w->shift,
@@ -562,31 +561,31 @@ static struct error *sweep(struct elf_writer *w, enum pass pass)
 		err = seg_start(w, &w->segs[i]);
 	if (!w->bm2_whole || count)
 		filter_rewind(wp->filter);
-	for (start = 0; start < w->max_mapnr && !err; start += w->win) {
-		uint64_t end = MIN(start + w->win, w->max_mapnr);
+	for (start = 0; start < w->max_mapnr && !err; start += w->bm.win) {
+		uint64_t end = MIN(start + w->bm.win, w->max_mapnr);
 
 		if (count)
 			progress_update(wp->pr, "Excluding unnecessary pages", start,
 					w->max_mapnr, false);
 		if (count || !w->bm2_whole) {
-			err = filter_window(wp->filter, start, end, w->bm1, w->bm2,
+			err = filter_window(wp->filter, start, end, w->bm.bm1, w->bm.bm2,
 					    count ? wp->stats : NULL);
 			if (err)
 				break;
 			if (count)
-				w->num_dumpable += bm_count(w->bm2, 0, end - start);
+				w->num_dumpable += bm_count(w->bm.bm2, 0, end - start);
 		}
 		for (i = 0; i < w->nr_segs && !err; i++) {
 			struct seg *s = &w->segs[i];
 
 			if (s->end > start && s->first < end)
-				err = seg_feed(w, s, start, end, w->bm2, start);
+				err = seg_feed(w, s, start, end, w->bm.bm2, start);
 		}
 	}
 	for (i = 0; i < w->nr_segs && !err; i++)
 		err = seg_finish(w, &w->segs[i]);
 	if (count)
-		w->bm2_whole = w->win >= w->max_mapnr;
+		w->bm2_whole = w->bm.win >= w->max_mapnr;
 	return err;
 }
 
@@ -806,24 +805,20 @@ struct error *elf_write(const struct write_params *wp, bool *incomplete)
 	struct elf_writer w = { .wp = wp, .out = wp->out };
 	struct timespec t0;
 	struct error *err;
-	uint64_t bm_bytes;
 
 	*incomplete = false;
 	w.ps = wp->k->page_size;
 	w.shift = wp->k->page_shift;
 	w.max_mapnr = wp->k->max_mapnr;
-	w.win = MAX(ROUND_DOWN(wp->window_pfns, 64), 64);
-	if (w.win >= w.max_mapnr)
-		w.win = ROUND_UP(MAX(w.max_mapnr, 1), 64);
-	bm_bytes = w.win / 8 + 8;
-	w.bm1 = calloc(1, bm_bytes);
-	w.bm2 = calloc(1, bm_bytes);
+	err = filter_bitmaps_init(&w.bm, wp->window_pfns, w.max_mapnr);
+	if (err)
+		goto out;
 	w.data.cap = WRITE_CACHE;
 	w.data.buf = malloc(WRITE_CACHE);
 	w.phdrs.cap = PHDR_CACHE;
 	w.phdrs.buf = malloc(PHDR_CACHE);
 	w.zero_page = calloc(1, w.ps);
-	if (!w.bm1 || !w.bm2 || !w.data.buf || !w.phdrs.buf || !w.zero_page) {
+	if (!w.data.buf || !w.phdrs.buf || !w.zero_page) {
 		err = ERR_OOM();
 		goto out;
 	}
@@ -865,8 +860,7 @@ out:
 	wp->stats->num_dumped = w.num_dumped;
 	free(w.segs);
 	free(w.q);
-	free(w.bm1);
-	free(w.bm2);
+	filter_bitmaps_fini(&w.bm);
 	free(w.data.buf);
 	free(w.phdrs.buf);
 	free(w.zero_page);

@@ -16,6 +16,7 @@
 #include "../kernel/kernel.h"
 #include "../lib/bitmap.h"
 #include "../lib/error.h"
+#include "../lib/kdump_format.h"
 #include "../lib/util.h"
 #include "../print_info.h"
 #include "../reader/source.h"
@@ -24,9 +25,6 @@
 #include <string.h>
 #include <time.h>
 
-#define DISK_DUMP_HEADER_SIZE 464
-#define SUB_HEADER_SIZE 104
-#define PAGE_DESC_SIZE 24
 #define HEADER_VERSION 6
 #define DESC_CACHE (64u << 10)
 /* Stop complaining about unreadable pages after this many. */
@@ -54,9 +52,8 @@ struct kdump_writer {
 	struct layout l;
 	uint32_t status;
 
-	uint8_t *bm1, *bm2;		/* one window */
-	bool bm2_whole;			/* bm2 holds the whole dump */
-	uint64_t win;			/* pfns per window */
+	struct filter_bitmaps bm;	/* one window */
+	bool bm2_whole;			/* bm.bm2 holds the whole dump */
 	uint64_t *win_dumpable;		/* pages to write, per window */
 
 	/* Page data is written straight from the pipeline's batch buffers. */
@@ -66,6 +63,7 @@ struct kdump_writer {
 	uint8_t *pbuf;			/* descriptors not yet written */
 	size_t plen;
 	uint64_t data_pos;		/* offset of the next data byte */
+	uint64_t data_done;		/* data before this offset is written */
 	uint64_t desc_pos;		/* offset of pbuf[0] */
 	uint8_t zero_desc[PAGE_DESC_SIZE];
 
@@ -92,10 +90,10 @@ static void build_header(const struct kdump_writer *w, uint8_t *h)
 	memcpy(h + 12, wp->k->utsname, UTSNAME_SIZE);
 	store_le64(h + 408, (uint64_t)wp->timestamp_sec);
 	store_le64(h + 416, (uint64_t)wp->timestamp_usec);
-	store_le32(h + 424, w->status);
-	store_le32(h + 428, w->l.bs);
-	store_le32(h + 432, w->l.sub_hdr_size);
-	store_le32(h + 436, (uint32_t)(2 * w->l.bitmap_half / w->l.bs));
+	store_le32(h + KDUMP_STATUS_OFF, w->status);
+	store_le32(h + KDUMP_BLOCK_SIZE_OFF, w->l.bs);
+	store_le32(h + KDUMP_SUB_HDR_SIZE_OFF, w->l.sub_hdr_size);
+	store_le32(h + KDUMP_BITMAP_BLOCKS_OFF, (uint32_t)(2 * w->l.bitmap_half / w->l.bs));
 	store_le32(h + 440, (uint32_t)MIN(w->l.max_mapnr, 0xffffffffull));
 	store_le32(h + 460, (uint32_t)wp->nr_cpus);
 }
@@ -226,26 +224,26 @@ static struct error *bitmap_pass(struct kdump_writer *w)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	filter_rewind(wp->filter);
-	for (start = 0; start < w->l.max_mapnr && !err; start += w->win, i++) {
-		uint64_t end = MIN(start + w->win, w->l.max_mapnr);
+	for (start = 0; start < w->l.max_mapnr && !err; start += w->bm.win, i++) {
+		uint64_t end = MIN(start + w->bm.win, w->l.max_mapnr);
 		uint64_t bytes = DIV_ROUND_UP(end - start, 8);
 
 		progress_update(wp->pr, "Excluding unnecessary pages", start,
 				w->l.max_mapnr, false);
-		err = filter_window(wp->filter, start, end, w->bm1, w->bm2, wp->stats);
+		err = filter_window(wp->filter, start, end, w->bm.bm1, w->bm.bm2, wp->stats);
 		if (err)
 			break;
-		w->win_dumpable[i] = bm_count(w->bm2, 0, end - start);
+		w->win_dumpable[i] = bm_count(w->bm.bm2, 0, end - start);
 		w->l.num_dumpable += w->win_dumpable[i];
-		err = write_bitmap(wp->out, w->l.off_bitmap1 + start / 8, w->bm1, bytes);
+		err = write_bitmap(wp->out, w->l.off_bitmap1 + start / 8, w->bm.bm1, bytes);
 		if (!err)
-			err = write_bitmap(wp->out, w->l.off_bitmap2 + start / 8, w->bm2, bytes);
+			err = write_bitmap(wp->out, w->l.off_bitmap2 + start / 8, w->bm.bm2, bytes);
 	}
 	if (!err)
 		err = write_bitmap_tails(w);
 	progress_done(wp->pr, "Excluding unnecessary pages");
 	print_step_time(wp->pr, "Excluding unnecessary pages", &t0);
-	w->bm2_whole = w->win >= w->l.max_mapnr;
+	w->bm2_whole = w->bm.win >= w->l.max_mapnr;
 	return err;
 }
 
@@ -257,10 +255,10 @@ static struct error *load_bm2(struct kdump_writer *w, uint64_t start, uint64_t e
 	if (w->bm2_whole)
 		return NULL;
 	if (output_can_read(wp->out))
-		return output_read(wp->out, w->l.off_bitmap2 + start / 8, w->bm2,
+		return output_read(wp->out, w->l.off_bitmap2 + start / 8, w->bm.bm2,
 				   DIV_ROUND_UP(end - start, 8));
 	/* A stream can't be read back: the filter is deterministic, rebuild. */
-	return filter_window(wp->filter, start, end, w->bm1, w->bm2, NULL);
+	return filter_window(wp->filter, start, end, w->bm.bm1, w->bm.bm2, NULL);
 }
 
 /* Write the pending data, then the descriptors (never the other way round). */
@@ -271,6 +269,8 @@ static struct error *flush_data(struct kdump_writer *w)
 	if (!w->blk_len)
 		return NULL;
 	err = output_write(w->wp->out, w->blk_off, w->blk, w->blk_len);
+	if (!err)
+		w->data_done = w->blk_off + w->blk_len;
 	w->blk_len = 0;
 	return err;
 }
@@ -359,7 +359,7 @@ static struct error *page_pass(struct kdump_writer *w)
 	struct error *err;
 
 	w->desc_pos = w->l.off_table;
-	w->data_pos = w->l.off_data;
+	w->data_pos = w->data_done = w->l.off_data;
 	if (wp->dump_level & DL_EXCLUDE_ZERO) {
 		/* One shared all-zero page opens the data area. */
 		uint8_t *zero = calloc(1, w->l.bs);
@@ -372,6 +372,7 @@ static struct error *page_pass(struct kdump_writer *w)
 			return err;
 		put_desc(w->zero_desc, w->l.off_data, w->l.bs, 0);
 		w->data_pos += w->l.bs;
+		w->data_done = w->data_pos;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &w->copy_start);
 	progress_begin(wp->pr);
@@ -380,15 +381,15 @@ static struct error *page_pass(struct kdump_writer *w)
 		return err;
 	if (!w->bm2_whole)
 		filter_rewind(wp->filter);
-	for (start = ROUND_DOWN(lo, w->win); start < hi && !err; start += w->win) {
-		uint64_t end = MIN(start + w->win, w->l.max_mapnr);
+	for (start = ROUND_DOWN(lo, w->bm.win); start < hi && !err; start += w->bm.win) {
+		uint64_t end = MIN(start + w->bm.win, w->l.max_mapnr);
 		uint64_t pfn = MAX(start, lo), stop = MIN(end, hi);
 
-		if (!w->win_dumpable[start / w->win])
+		if (!w->win_dumpable[start / w->bm.win])
 			continue;
 		err = load_bm2(w, start, end);
 		while (!err) {
-			pfn = start + bm_next_set(w->bm2, pfn - start, stop - start);
+			pfn = start + bm_next_set(w->bm.bm2, pfn - start, stop - start);
 			if (pfn >= stop)
 				break;
 			err = pipeline_push(p, pfn);
@@ -421,6 +422,45 @@ static struct error *write_eraseinfo(struct kdump_writer *w)
 	return write_headers(w, off);
 }
 
+/*
+ * After a failure: descriptors still buffered whose page data is out
+ * (written before the failure) are written too, so that those pages stay
+ * readable: up to DESC_CACHE worth of pages would be lost otherwise, all
+ * of them for a stream cut early.  None points past data_done.
+ */
+static void flush_written_descs(struct kdump_writer *w)
+{
+	struct output *out = w->wp->out;
+	uint64_t saved = out->limit;
+	struct error *err;
+	size_t n = 0;
+
+	while (n + PAGE_DESC_SIZE <= w->plen) {
+		uint64_t off = load_le64(w->pbuf + n);
+		uint32_t size = load_le32(w->pbuf + n + 8);
+
+		/* off 0: a page marked missing, nothing to wait for. */
+		if (off && off + size > w->data_done)
+			break;
+		n += PAGE_DESC_SIZE;
+	}
+	if (!n)
+		return;
+	/* In a file they go to the table, below any limit; a stream has no room left. */
+	if (out->kind != OUTPUT_FILE)
+		out->limit = 0;
+	err = output_write(out, w->desc_pos, w->pbuf, n);
+	out->limit = saved;
+	if (err) {
+		msg_error(w->wp->pr, "%s\n", err->msg);
+		error_free(err);
+		return;
+	}
+	w->desc_pos += n;
+	w->plen -= n;
+	memmove(w->pbuf, w->pbuf + n, w->plen);
+}
+
 /* After a failure mid-way: flag the header so readers know, keep the rest. */
 static void mark_incomplete(struct kdump_writer *w)
 {
@@ -428,6 +468,7 @@ static void mark_incomplete(struct kdump_writer *w)
 	struct output *out = w->wp->out;
 	struct error *err;
 	uint64_t saved = out->limit;
+	uint64_t table_end = w->l.off_table + PAGE_DESC_SIZE * w->l.num_dumpable;
 
 	w->status |= DUMP_DH_COMPRESSED_INCOMPLETE;
 	build_header(w, h);
@@ -439,27 +480,32 @@ static void mark_incomplete(struct kdump_writer *w)
 		msg_error(w->wp->pr, "%s\n", err->msg);
 		error_free(err);
 	}
+	/*
+	 * Readers map the file and find descriptors by rank in the 2nd
+	 * bitmap: a file cut before the end of its descriptor table makes
+	 * them fault (libkdumpfile dies of SIGBUS).  Extend it there with a
+	 * hole, which takes no disk space: unwritten bitmap bytes then read
+	 * as "not dumped", unwritten descriptors as "missing".
+	 */
+	if (out->kind == OUTPUT_FILE && output_size(out) < table_end)
+		output_extend(out, table_end);
 }
 
 struct error *kdump_write(const struct write_params *wp, bool *incomplete)
 {
 	struct kdump_writer w = { .wp = wp };
 	struct error *err;
-	uint64_t bm_bytes;
 
 	*incomplete = false;
 	compute_layout(&w);
 	w.status = wp->method | wp->extra_status;
-	w.win = MAX(ROUND_DOWN(wp->window_pfns, 64), 64);
-	if (w.win >= w.l.max_mapnr)
-		w.win = ROUND_UP(MAX(w.l.max_mapnr, 1), 64);
-	bm_bytes = w.win / 8 + 8;
-	w.win_dumpable = calloc(DIV_ROUND_UP(MAX(w.l.max_mapnr, 1), w.win),
+	err = filter_bitmaps_init(&w.bm, wp->window_pfns, w.l.max_mapnr);
+	if (err)
+		goto out;
+	w.win_dumpable = calloc(DIV_ROUND_UP(MAX(w.l.max_mapnr, 1), w.bm.win),
 				sizeof(*w.win_dumpable));
-	w.bm1 = calloc(1, bm_bytes);
-	w.bm2 = calloc(1, bm_bytes);
 	w.pbuf = malloc(DESC_CACHE);
-	if (!w.bm1 || !w.bm2 || !w.pbuf || !w.win_dumpable) {
+	if (!w.pbuf || !w.win_dumpable) {
 		err = ERR_OOM();
 		goto out;
 	}
@@ -493,13 +539,13 @@ struct error *kdump_write(const struct write_params *wp, bool *incomplete)
 fail:
 	if (err->code == ERR_NOSPC || err->code == ERR_IO) {
 		*incomplete = true;
+		flush_written_descs(&w);
 		mark_incomplete(&w);
 	}
 out:
 	wp->stats->num_dumped = w.num_dumped;
 	free(w.win_dumpable);
-	free(w.bm1);
-	free(w.bm2);
+	filter_bitmaps_fini(&w.bm);
 	free(w.pbuf);
 	return err;
 }

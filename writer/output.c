@@ -165,6 +165,21 @@ void output_reserve(struct output *o, uint64_t off, uint64_t len)
 	(void)posix_fallocate(o->fd, (off_t)off, (off_t)len);
 }
 
+uint64_t output_size(struct output *o)
+{
+	struct stat st;
+
+	if (o->kind != OUTPUT_FILE || o->fd < 0 || fstat(o->fd, &st) < 0)
+		return 0;
+	return (uint64_t)st.st_size;
+}
+
+void output_extend(struct output *o, uint64_t size)
+{
+	if (o->kind == OUTPUT_FILE && o->fd >= 0 && output_size(o) < size)
+		(void)ftruncate(o->fd, (off_t)size);
+}
+
 struct error *output_finish(struct output *o)
 {
 	static const uint8_t end_marker[16] = {

@@ -105,13 +105,26 @@ static void probe_zero(void *arg)
 	z->zero = mem_is_zero(z->page, z->len);
 }
 
+static void probe_touch(void *arg)
+{
+	struct zero_probe *z = arg;
+
+	(void)*(volatile const uint8_t *)z->page;
+}
+
 /* A page mapped in place: check it, point at it. */
 static void process_mapped(struct pipeline *p, struct page_result *r,
 			   const uint8_t *page)
 {
 	struct zero_probe z = { page, p->page_size, false };
 
-	if (p->opt.zero_check && !guarded_call(probe_zero, &z)) {
+	/*
+	 * Fault the page in under the guard even without a zero check: the
+	 * writer hands the mapping to write(), where a bad sector or a file
+	 * cut short gives EFAULT instead of SIGBUS, which would stop the dump
+	 * as if the output had failed.
+	 */
+	if (!guarded_call(p->opt.zero_check ? probe_zero : probe_touch, &z)) {
 		r->unreadable = true;
 		r->read_err = ERR(ERR_IO, "I/O error reading pfn 0x%llx",
 				  (unsigned long long)r->pfn);

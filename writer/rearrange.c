@@ -2,7 +2,9 @@
 #include "rearrange.h"
 #include "codec.h"
 #include "output.h"
+#include "../lib/bitmap.h"
 #include "../lib/error.h"
+#include "../lib/kdump_format.h"
 #include "../lib/io.h"
 #include "../lib/util.h"
 
@@ -14,7 +16,6 @@
 #define CHUNK (1u << 20)
 /* e_flags bit of an ELF dump cut short, as makedumpfile sets it. */
 #define DUMP_ELF_INCOMPLETE 0x1
-#define KDUMP_STATUS_OFF 424
 
 /*
  * Named after makedumpfile's function so that the message reads the same:
@@ -78,9 +79,62 @@ static bool flag_incomplete(struct output *out)
 	return true;
 }
 
+/*
+ * Readers map a kdump file and find descriptors by rank in the 2nd bitmap:
+ * a file that ends inside its descriptor table makes them fault.  Extend
+ * it to the table's end with a hole (no disk space needed): descriptors
+ * never received then read as zeros, "page missing".
+ */
+static void extend_to_table(struct output *out)
+{
+	uint8_t h[DISK_DUMP_HEADER_SIZE], *buf;
+	uint64_t bs, off_bm2, half, off, n = 0;
+	struct error *err;
+
+	if (out->kind != OUTPUT_FILE || !output_can_read(out))
+		return;
+	err = output_read(out, 0, h, sizeof(h));
+	if (err) {
+		error_free(err);
+		return;
+	}
+	bs = load_le32(h + KDUMP_BLOCK_SIZE_OFF);
+	if (memcmp(h, "KDUMP   ", 8) || bs < 512 || bs > (1u << 20) || (bs & (bs - 1)))
+		return;
+	half = (uint64_t)load_le32(h + KDUMP_BITMAP_BLOCKS_OFF) / 2 * bs;
+	off_bm2 = (1 + (uint64_t)load_le32(h + KDUMP_SUB_HDR_SIZE_OFF)) * bs + half;
+	buf = malloc(CHUNK);
+	if (!buf)
+		return;
+	/* Pfns marked in the 2nd bitmap each own one descriptor. */
+	for (off = 0; off < half; off += CHUNK) {
+		size_t len = (size_t)MIN((uint64_t)CHUNK, half - off);
+
+		err = output_read(out, off_bm2 + off, buf, len);
+		if (err) {
+			error_free(err);
+			break;
+		}
+		n += bm_count(buf, 0, (uint64_t)len * 8);
+	}
+	free(buf);
+	if (output_size(out) < off_bm2 + half + n * PAGE_DESC_SIZE)
+		output_extend(out, off_bm2 + half + n * PAGE_DESC_SIZE);
+}
+
+/* Say in the rebuilt dump, in its header, that it is not whole. */
+static bool flag_rebuilt(struct output *out)
+{
+	bool flagged = flag_incomplete(out);
+
+	if (flagged)
+		extend_to_table(out);
+	return flagged;
+}
+
 /* The stream stopped early: keep what came, mark it, and say so. */
 #define CUT_SHORT(out, res)						\
-	((res)->flagged = flag_incomplete(out),				\
+	((res)->flagged = flag_rebuilt(out),				\
 	 ERR(ERR_FORMAT,						\
 	     "The flattened stream ended after %llu bytes, before its end marker. " \
 	     "%s holds the %llu record(s) received, rebuilt, but the dump is incomplete%s.", \
@@ -151,5 +205,13 @@ struct error *rearrange(int fd, const char *fd_name, struct output *out,
 		res->records++;
 	}
 	free(buf);
+	/* The disk filled up or failed: what is written stays readable. */
+	if (err && res->header_ok && !res->flagged &&
+	    (err->code == ERR_NOSPC || err->code == ERR_IO)) {
+		res->flagged = flag_rebuilt(out);
+		if (res->flagged)
+			err = error_wrap(err, "%s is incomplete (flagged so in its header)",
+					 out->name);
+	}
 	return err;
 }

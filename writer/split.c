@@ -52,29 +52,29 @@ static void feed_block(struct planner *p, uint64_t count)
 	}
 }
 
-static struct error *sweep(struct filter *f, uint64_t max_mapnr, uint64_t win,
-			   uint8_t *bm1, uint8_t *bm2, struct printer *pr,
+static struct error *sweep(struct filter *f, uint64_t max_mapnr,
+			   const struct filter_bitmaps *bm, struct printer *pr,
 			   struct planner *p, uint64_t *total)
 {
 	uint64_t start, in_block = 0, count = 0;
 	struct error *err;
 
 	filter_rewind(f);
-	for (start = 0; start < max_mapnr; start += win) {
-		uint64_t end = MIN(start + win, max_mapnr), pos;
+	for (start = 0; start < max_mapnr; start += bm->win) {
+		uint64_t end = MIN(start + bm->win, max_mapnr), pos;
 
 		progress_update(pr, "Excluding unnecessary pages", start, max_mapnr, false);
-		err = filter_window(f, start, end, bm1, bm2, NULL);
+		err = filter_window(f, start, end, bm->bm1, bm->bm2, NULL);
 		if (err)
 			return err;
 		if (total) {
-			*total += bm_count(bm2, 0, end - start);
+			*total += bm_count(bm->bm2, 0, end - start);
 			continue;
 		}
 		for (pos = start; pos < end;) {
 			uint64_t take = MIN(p->block_pfns - in_block, end - pos);
 
-			count += bm_count(bm2, pos - start, pos - start + take);
+			count += bm_count(bm->bm2, pos - start, pos - start + take);
 			in_block += take;
 			pos += take;
 			if (in_block == p->block_pfns) {
@@ -101,26 +101,20 @@ struct error *split_plan(struct filter *f, uint64_t max_mapnr,
 		.r = out, .n = n, .max_mapnr = max_mapnr,
 		.block_pfns = MAX(block_pfns, 1),
 	};
-	uint64_t win = MAX(ROUND_DOWN(window_pfns, 64), 64), total = 0;
-	uint8_t *bm1, *bm2;
+	struct filter_bitmaps bm;
+	uint64_t total = 0;
 	struct error *err;
 
 	if (n < 2)
 		return ERR(ERR_USAGE, "--split needs at least two dump files");
-	if (win >= max_mapnr)
-		win = ROUND_UP(MAX(max_mapnr, 1), 64);
-	bm1 = calloc(1, win / 8 + 8);
-	bm2 = calloc(1, win / 8 + 8);
-	if (!bm1 || !bm2) {
-		free(bm1);
-		free(bm2);
-		return ERR_OOM();
-	}
-	err = sweep(f, max_mapnr, win, bm1, bm2, pr, NULL, &total);
+	err = filter_bitmaps_init(&bm, window_pfns, max_mapnr);
+	if (err)
+		return err;
+	err = sweep(f, max_mapnr, &bm, pr, NULL, &total);
 	if (!err) {
 		memset(out, 0, n * sizeof(*out));
 		p.quota = p.need = (int64_t)(total / n);
-		err = sweep(f, max_mapnr, win, bm1, bm2, pr, &p, NULL);
+		err = sweep(f, max_mapnr, &bm, pr, &p, NULL);
 	}
 	progress_done(pr, "Excluding unnecessary pages");
 	if (!err) {
@@ -128,8 +122,7 @@ struct error *split_plan(struct filter *f, uint64_t max_mapnr,
 			next_file(&p);
 		out[n - 1].end = max_mapnr;
 	}
-	free(bm1);
-	free(bm2);
+	filter_bitmaps_fini(&bm);
 	return err;
 }
 
