@@ -29,7 +29,8 @@ import kdumpout
 from harness import skip
 
 REPO = fixtures.REPO
-OURS = REPO / "makedumpfile"
+# $MDF_MAKEDUMPFILE runs the tests against another build (make check-asan).
+OURS = Path(os.environ.get("MDF_MAKEDUMPFILE") or REPO / "makedumpfile")
 DEBIAN = Path("/usr/bin/makedumpfile")
 MKVMCORE = REPO / "tests" / "tools" / "mkvmcore"
 
