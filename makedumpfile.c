@@ -446,6 +446,18 @@ static int run_dump(struct context *c)
 	return EXIT_COMPLETED;
 }
 
+/* One output, DUMPFILE: its slot in the context; refused if it exists without -f. */
+static struct error *one_output(struct context *c)
+{
+	c->nr_outs = 1;
+	c->out_names = calloc(1, sizeof(*c->out_names));
+	c->outs = calloc(1, sizeof(*c->outs));
+	if (!c->outs || !c->out_names)
+		return ERR_OOM();
+	c->out_names[0] = c->opt.dumpfile;
+	return check_dump_file(c->opt.dumpfile, c->opt.force);
+}
+
 /* ---- -R ---- */
 
 static int run_rearrange(struct context *c)
@@ -455,13 +467,7 @@ static int run_rearrange(struct context *c)
 	struct timespec t0;
 	struct error *err;
 
-	c->nr_outs = 1;
-	c->out_names = calloc(1, sizeof(*c->out_names));
-	c->outs = calloc(1, sizeof(*c->outs));
-	if (!c->outs || !c->out_names)
-		return fail(c, ERR_OOM());
-	c->out_names[0] = c->opt.dumpfile;
-	err = check_dump_file(c->opt.dumpfile, c->opt.force);
+	err = one_output(c);
 	if (err)
 		return fail(c, err);
 	/* Created before anything is read, as makedumpfile does. */
@@ -496,13 +502,7 @@ static int run_reassemble(struct context *c)
 {
 	struct error *err;
 
-	c->nr_outs = 1;
-	c->out_names = calloc(1, sizeof(*c->out_names));
-	c->outs = calloc(1, sizeof(*c->outs));
-	if (!c->outs || !c->out_names)
-		return fail(c, ERR_OOM());
-	c->out_names[0] = c->opt.dumpfile;
-	err = check_dump_file(c->opt.dumpfile, c->opt.force);
+	err = one_output(c);
 	if (!err)
 		err = create_output(c, c->opt.dumpfile, &c->outs[0]);
 	if (!err) {
@@ -548,13 +548,7 @@ static int run_dmesg(struct context *c)
 	struct timespec t0;
 	struct error *err;
 
-	c->nr_outs = 1;
-	c->out_names = calloc(1, sizeof(*c->out_names));
-	c->outs = calloc(1, sizeof(*c->outs));
-	if (!c->outs || !c->out_names)
-		return fail(c, ERR_OOM());
-	c->out_names[0] = c->opt.dumpfile;
-	err = check_dump_file(c->opt.dumpfile, c->opt.force);
+	err = one_output(c);
 	if (err)
 		return fail(c, err);
 	clock_gettime(CLOCK_MONOTONIC, &t0);

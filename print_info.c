@@ -217,3 +217,16 @@ void print_report(struct printer *pr, const struct dump_stats *st)
 		   (unsigned long long)st->write_bytes);
 	msg_report(pr, "\n");
 }
+
+bool warn_missing_pages(struct printer *pr, const char *path, uint64_t unreadable,
+			bool input_incomplete, const char *fate)
+{
+	if (unreadable)
+		msg_common(pr, "WARNING: %llu page(s) could not be read from %s; "
+			   "they are %s in the dump.\n", (unsigned long long)unreadable,
+			   path, fate);
+	else if (input_incomplete)
+		msg_common(pr, "WARNING: %s is incomplete; the dump holds what it has.\n",
+			   path);
+	return unreadable || input_incomplete;
+}

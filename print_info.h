@@ -82,4 +82,12 @@ struct dump_stats {
 uint64_t stats_excluded(const struct dump_stats *st);
 void print_report(struct printer *pr, const struct dump_stats *st);
 
+/*
+ * Warn that a dump written from @path lacks pages: @unreadable of them
+ * failed to read (@fate says what the dump holds instead), or else the
+ * input itself is incomplete (@input_incomplete).  True if either holds.
+ */
+bool warn_missing_pages(struct printer *pr, const char *path, uint64_t unreadable,
+			bool input_incomplete, const char *fate);
+
 #endif

@@ -177,15 +177,9 @@ static int frame_cb(void *arg, uint64_t va, uint64_t pa, uint64_t size)
 /* The vmemmap virtual range: struct pages for every possible pfn. */
 static void vmemmap_range(const struct kernel *k, uint64_t *b, uint64_t *e)
 {
-	uint64_t phys_bits = 46, span;
-	int64_t n;
+	uint64_t span = (1ull << (kernel_phys_bits(k) - k->page_shift)) *
+			k->struct_page_size;
 
-	/* Below the page shift the shift count would go negative (UB). */
-	if (vi_number(k->vi, "MAX_PHYSMEM_BITS", &n) && n > (int64_t)k->page_shift && n <= 56)
-		phys_bits = (uint64_t)n;
-	else if (vi_number(k->vi, "pgtable_l5_enabled", &n) && n)
-		phys_bits = 52;
-	span = (1ull << (phys_bits - k->page_shift)) * k->struct_page_size;
 	*b = k->mm ? k->mm->vmemmap_base : 0;
 	*e = *b + span < *b ? UINT64_MAX : *b + span;
 }

@@ -118,6 +118,18 @@ static void read_utsname(struct kernel *k)
 	fill_uts_field(k->utsname + 5 * UTS_FIELD_LEN, "");
 }
 
+unsigned int kernel_phys_bits(const struct kernel *k)
+{
+	int64_t n;
+
+	/* Below the page shift, shifts by (bits - page_shift) would be UB. */
+	if (vi_number(k->vi, "MAX_PHYSMEM_BITS", &n) && n > (int64_t)k->page_shift && n <= 52)
+		return (unsigned int)n;
+	if (vi_number(k->vi, "pgtable_l5_enabled", &n) && n)
+		return 52;
+	return 46;
+}
+
 /*
  * Memory above what the kernel can address (MAX_PHYSMEM_BITS, or the
  * paging mode's default) is no RAM of it.  Sparsemem clips max_mapnr to
@@ -126,19 +138,14 @@ static void read_utsname(struct kernel *k)
  */
 static uint64_t clip_phys(struct kernel *k, uint64_t max_mapnr)
 {
-	uint64_t bits = 46, lim;
-	int64_t n;
+	unsigned int bits = kernel_phys_bits(k);
+	uint64_t lim = 1ull << (bits - k->page_shift);
 
-	if (vi_number(k->vi, "MAX_PHYSMEM_BITS", &n) && n > (int64_t)k->page_shift && n <= 52)
-		bits = (uint64_t)n;
-	else if (vi_number(k->vi, "pgtable_l5_enabled", &n) && n)
-		bits = 52;
-	lim = 1ull << (bits - k->page_shift);
 	if (max_mapnr <= lim)
 		return max_mapnr;
-	msg_common(k->pr, "WARNING: %s holds memory above the kernel's %llu-bit physical "
+	msg_common(k->pr, "WARNING: %s holds memory above the kernel's %u-bit physical "
 		   "address space (up to 0x%llx); that part is left out.\n", k->src->path,
-		   (unsigned long long)bits, (unsigned long long)k->src->max_paddr);
+		   bits, (unsigned long long)k->src->max_paddr);
 	return lim;
 }
 

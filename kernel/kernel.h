@@ -45,6 +45,9 @@ struct kernel {
 	struct sparsemem *mm;		/* NULL when struct pages can't be found */
 };
 
+/* Physical address bits of the dumped kernel (MAX_PHYSMEM_BITS or its paging default). */
+unsigned int kernel_phys_bits(const struct kernel *k);
+
 /*
  * Build the model.  @max_mapnr 0 takes the input's extent (ELF: highest
  * PT_LOAD end; kdump: header); sparsemem may lower it.

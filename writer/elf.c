@@ -845,14 +845,8 @@ struct error *elf_write(const struct write_params *wp, bool *incomplete)
 		}
 		goto out;
 	}
-	if (w.unreadable || wp->src->incomplete) {
-		if (w.unreadable)
-			msg_common(wp->pr, "WARNING: %llu page(s) could not be read from %s; "
-				   "they are zero-filled in the dump.\n",
-				   (unsigned long long)w.unreadable, wp->src->path);
-		else
-			msg_common(wp->pr, "WARNING: %s is incomplete; the dump holds "
-				   "what it has.\n", wp->src->path);
+	if (warn_missing_pages(wp->pr, wp->src->path, w.unreadable,
+			       wp->src->incomplete, "zero-filled")) {
 		*incomplete = true;
 		mark_incomplete(&w);
 	}

@@ -524,14 +524,8 @@ struct error *kdump_write(const struct write_params *wp, bool *incomplete)
 	err = write_eraseinfo(&w);
 	if (err)
 		goto fail;
-	if (w.unreadable || wp->src->incomplete) {
-		if (w.unreadable)
-			msg_common(wp->pr, "WARNING: %llu page(s) could not be read from %s; "
-				   "they are marked missing in the dump.\n",
-				   (unsigned long long)w.unreadable, wp->src->path);
-		else
-			msg_common(wp->pr, "WARNING: %s is incomplete; the dump holds "
-				   "what it has.\n", wp->src->path);
+	if (warn_missing_pages(wp->pr, wp->src->path, w.unreadable,
+			       wp->src->incomplete, "marked missing")) {
 		*incomplete = true;
 		mark_incomplete(&w);
 	}
