@@ -47,6 +47,26 @@ $(FUZZ_BUILD)/mkseeds: fuzz/mkseeds.c fuzz/fuzz_common.c fuzz/fuzz_common.h
 
 -include $(FUZZ_LIB_OBJS:.o=.d)
 
+# Replayers: the same targets built with $(CC) against $(BUILD)'s library
+# and fuzz/replay.c instead of libFuzzer.  tests/integration/test_fuzz_replay.py
+# runs the corpora and fuzz/regress/ through them in make check (and with
+# sanitizers in make check-asan); no clang needed.
+REPLAY_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/fuzz_%)
+
+$(BUILD)/fuzz-replay/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.c fuzz/fuzz_source.c \
+		fuzz/fuzz_common.h fuzz/replay.c $(BUILD)/libmdf.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/fuzz_common.c fuzz/fuzz_source.c \
+		fuzz/replay.c $(BUILD)/libmdf.a $(LDLIBS)
+
+$(BUILD)/fuzz-replay/mkseeds: fuzz/mkseeds.c fuzz/fuzz_common.c fuzz/fuzz_common.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ fuzz/mkseeds.c fuzz/fuzz_common.c
+
+fuzz-replay: $(REPLAY_BINS) $(BUILD)/fuzz-replay/mkseeds
+
+test-build: fuzz-replay
+
 # Generated seeds: tiny vmcores, and kdump files the tool writes from them.
 $(FUZZ_BUILD)/seeds/.stamp: $(FUZZ_BUILD)/mkseeds makedumpfile fuzz/kdump-seeds.sh
 	rm -rf $(FUZZ_BUILD)/seeds
@@ -66,4 +86,4 @@ fuzz: fuzz-deps
 fuzz-clean:
 	rm -rf $(FUZZ_BUILD)
 
-.PHONY: fuzz fuzz-build fuzz-deps fuzz-clean
+.PHONY: fuzz fuzz-build fuzz-deps fuzz-clean fuzz-replay

@@ -95,7 +95,7 @@ check-asan:
 	@$(MAKE) --no-print-directory $(TEST_TOOL_BINS)
 	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) OPTFLAGS="-O1 -g" \
 		EXTRA_CFLAGS="$(ASAN_CFLAGS)" $(ASAN_BUILD)/bin/makedumpfile unit-tests \
-		$(ASAN_BUILD)/tests/faults/failio.so
+		$(ASAN_BUILD)/tests/faults/failio.so fuzz-replay
 	@rm -rf $(ASAN_BUILD)/san && mkdir -p $(ASAN_BUILD)/san
 	MDF_MAKEDUMPFILE=$(abspath $(ASAN_BUILD))/bin/makedumpfile BUILD=$(ASAN_BUILD) \
 	ASAN_OPTIONS=exitcode=86:detect_leaks=1:verify_asan_link_order=0:log_path=$(abspath $(ASAN_BUILD))/san/asan \
