@@ -27,6 +27,8 @@
 #define PFN_MODE_PMEM 2
 /* How far below the first vmemmap frame the namespace start is looked for. */
 #define INFO_SEARCH_SPAN (4ull << 20)
+/* Info-block probes at starts of dumped runs (kdump input), at most. */
+#define MAX_RUN_PROBES 4096u
 
 /* Fields of struct nd_pfn_sb (little endian). */
 #define SB_SIGNATURE 0
@@ -462,6 +464,63 @@ static struct error *from_segments(struct detect *d, struct builder *b)
 	return NULL;
 }
 
+/*
+ * Info blocks at the start of runs of dumped pfns in device sections, for
+ * inputs without PT_LOADs (a kdump-compressed dump being re-filtered): a
+ * segment whose memmap is all in RAM (no vmemmap frame on the device)
+ * would otherwise go unrecognised the second time.
+ */
+static struct error *from_present_runs(struct detect *d, struct builder *b)
+{
+	const struct sparsemem *mm = d->k->mm;
+	unsigned int sh = d->k->page_shift;
+	unsigned int probes = 0;
+	bool prev_readable = false;
+	uint64_t prev_end = 0;
+	size_t i;
+
+	if (d->src->nr_segs || !d->sections_tell || !mm)
+		return NULL;
+	for (i = 0; i < mm->nr; i++) {
+		uint64_t sb = mm->sec[i].nr << mm->section_shift, p, n;
+
+		if (mem_kind(d, sb) != MEM_DEVICE || sb >= d->k->max_mapnr) {
+			prev_readable = false;
+			continue;
+		}
+		/* A run may carry on from the previous section. */
+		if (sb != prev_end)
+			prev_readable = false;
+		n = MIN((uint64_t)d->bm_pfns, MIN(mm->pages_per_section, d->k->max_mapnr - sb));
+		source_fill_bitmaps(d->src, sb, sb + n, NULL, d->bm);
+		for (p = 0; p < n; p++) {
+			bool r = bm_test(d->bm, p);
+			struct dbv_segment seg = { 0 };
+			struct error *err;
+
+			if (!r || prev_readable) {
+				prev_readable = r;
+				continue;
+			}
+			prev_readable = true;
+			/* Hostile dumps: a bounded number of 4 KiB reads. */
+			if (++probes > MAX_RUN_PROBES)
+				return NULL;
+			if (!read_info_block(d, (sb + p) << sh, &seg.ns) ||
+			    seg.ns.mode != PFN_MODE_PMEM)
+				continue;
+			seg.signals = DBV_SIG_INFOBLOCK;
+			fill_from_namespace(d, &seg);
+			mark_sections(d, &seg);
+			err = add_segment(b, &seg);
+			if (err)
+				return err;
+		}
+		prev_end = sb + n;
+	}
+	return NULL;
+}
+
 static struct error *from_manual(struct detect *d, struct builder *b,
 				 const struct dbv_options *opt)
 {
@@ -533,6 +592,8 @@ struct error *dbv_detect(struct kernel *k, const struct dbv_options *opt,
 	err = from_frames(&d, &b);
 	if (!err)
 		err = from_segments(&d, &b);
+	if (!err)
+		err = from_present_runs(&d, &b);
 	if (!err)
 		err = from_manual(&d, &b, opt);
 	if (err)
