@@ -101,7 +101,8 @@ static void devmap_seed(const char *name, const struct fuzz_tiny *t, uint8_t fla
 	hdr[n++] = sec1;
 	n += 16;		/* PTEs: the template's */
 	hdr[n++] = (uint8_t)nr;
-	memcpy(hdr + n, manual, nr * 16);
+	if (nr)
+		memcpy(hdr + n, manual, nr * 16);
 	n += nr * 16;
 	/* The info block up to the checksum: the rest of the page is zero. */
 	put("devmap", name, hdr, n, t->pmem + FT_PAGE, 128);
