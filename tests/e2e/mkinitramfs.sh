@@ -2,7 +2,8 @@
 # Build the e2e initramfs for one kernel.
 #   mkinitramfs.sh KVER MODROOT MAKEDUMPFILE OUT.gz
 # Contents: busybox-static (/bin), kexec (kexec-tools), ndctl, mke2fs
-# (e2fsprogs), our makedumpfile, the static memstate helper, the shared
+# (e2fsprogs), our makedumpfile, Debian's as makedumpfile-debian, the
+# static memstate helper, the shared
 # libraries they need (found with ldd), the virtio/9p/ext4/nvdimm modules of
 # KVER with their dependencies (modules.py), and tests/e2e/init as /init.
 set -euo pipefail
@@ -20,16 +21,20 @@ file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || ldd /bin/busyb
 	{ echo "mkinitramfs: /bin/busybox is not static (install busybox-static)" >&2; exit 1; }
 install -m 755 "$HERE/init" "$stage/init"
 
-bins=("$(command -v kexec)" "$(command -v ndctl)" "$(command -v mke2fs)" "$MDF")
-for b in "${bins[@]}"; do
-	[ -x "$b" ] || { echo "mkinitramfs: missing binary $b" >&2; exit 1; }
-	install -m 755 "$b" "$stage/usr/sbin/${b##*/}"
+add_bin() { # SRC NAME: /usr/sbin/NAME, with its libraries
+	[ -x "$1" ] || { echo "mkinitramfs: missing binary $1" >&2; exit 1; }
+	install -m 755 "$1" "$stage/usr/sbin/$2"
 	# Libraries, at the path the dynamic loader looks for them.
-	ldd "$b" | awk '/=> \//{print $3} /^\t\/.*ld-linux/{print $1}' | while read -r lib; do
+	ldd "$1" | awk '/=> \//{print $3} /^\t\/.*ld-linux/{print $1}' | while read -r lib; do
 		mkdir -p "$stage$(dirname "$lib")"
 		[ -e "$stage$lib" ] || cp -L "$lib" "$stage$lib"
 	done
+}
+for b in "$(command -v kexec)" "$(command -v ndctl)" "$(command -v mke2fs)" "$MDF"; do
+	add_bin "$b" "${b##*/}"
 done
+# Debian's makedumpfile, for side-by-side runs on the live system.
+[ -x /usr/bin/makedumpfile ] && add_bin /usr/bin/makedumpfile makedumpfile-debian
 ln -s mke2fs "$stage/usr/sbin/mkfs.ext4"
 [ -e /etc/mke2fs.conf ] && cp /etc/mke2fs.conf "$stage/etc/"
 cc -static -O2 -Wall -o "$stage/usr/sbin/memstate" "$HERE/memstate.c"

@@ -137,7 +137,8 @@ TIMES[kernels]=$(elapsed "$step_t")
 step_t=$(now)
 tool_sum() {
 	cat "$HERE/init" "$HERE/memstate.c" "$HERE/modules.py" "$HERE/mkinitramfs.sh" "$MDF" \
-		/bin/busybox "$(command -v kexec)" "$(command -v ndctl)" "$(command -v mke2fs)" |
+		/bin/busybox "$(command -v kexec)" "$(command -v ndctl)" "$(command -v mke2fs)" \
+		$(ls /usr/bin/makedumpfile 2>/dev/null) |
 		sha256sum | cut -c1-16
 }
 sum=$(tool_sum)

@@ -175,6 +175,51 @@ def guest_checks(a, out):
     return ok
 
 
+def parse_mem_usage(text):
+    rows = {k: int(v) for k, v in re.findall(r"^([A-Z_]+)\t+(\d+)\s", text, re.M)}
+    m = re.search(r"Total pages on system:\s*(\d+)", text)
+    return rows, (int(m.group(1)) if m else -1)
+
+
+def mem_usage_check(out):
+    """--mem-usage /proc/kcore in the first kernel: exit 0, rows that add up
+    to the total, the same total as Debian's makedumpfile on the same
+    system, FREE near MemFree and near Debian's (taken moments apart)."""
+    rcf = os.path.join(out, "mem-usage.rc")
+    if not os.path.exists(rcf):
+        report("SKIP", "mem-usage-live", "the guest did not run --mem-usage")
+        return
+    text = open(os.path.join(out, "mem-usage.txt"), errors="replace").read()
+    rc = open(rcf).read().strip()
+    if not check(rc == "0", "mem-usage-live", "makedumpfile --mem-usage /proc/kcore: exit 0",
+                 f"exit {rc}: {text[-1500:]}"):
+        return
+    rows, total = parse_mem_usage(text)
+    meminfo = dict(re.findall(r"^(\w+):\s+(\d+) kB",
+                              open(os.path.join(out, "first-meminfo.txt")).read(), re.M))
+    memtotal, memfree = int(meminfo["MemTotal"]) // 4, int(meminfo["MemFree"]) // 4
+    check(sum(rows.values()) == total and total >= memtotal, "mem-usage-rows",
+          f"{len(rows)} rows add up to {total} pages (MemTotal {memtotal})",
+          f"rows {rows} vs total {total} (MemTotal {memtotal})")
+    free = rows.get("FREE", -1)
+    check(abs(free - memfree) <= max(memfree // 5, 2048), "mem-usage-free",
+          f"FREE {free} pages, MemFree {memfree} pages",
+          f"FREE {free} pages far from MemFree {memfree} pages")
+    drc = os.path.join(out, "mem-usage-debian.rc")
+    if not os.path.exists(drc):
+        report("SKIP", "mem-usage-vs-debian", "Debian's makedumpfile is not in the initramfs")
+        return
+    dtext = open(os.path.join(out, "mem-usage-debian.txt"), errors="replace").read()
+    drows, dtotal = parse_mem_usage(dtext)
+    if open(drc).read().strip() != "0" or dtotal < 0:
+        report("SKIP", "mem-usage-vs-debian", "Debian's --mem-usage failed: " + dtext[-300:])
+        return
+    report("INFO", "mem-usage-debian", json.dumps({"ours": rows, "debian": drows}))
+    check(total == dtotal, "mem-usage-vs-debian",
+          f"total {total} pages, as Debian's (crashkernel and holes left out alike)",
+          f"total {total} pages, Debian's {dtotal}")
+
+
 def layout_check(a, raw):
     loads = elf_loads(raw)
     low = [l for l in loads if l[0] < 0x100000]
@@ -690,6 +735,7 @@ def main():
 
 def body(a, rundir, out):
     if guest_checks(a, out):
+        mem_usage_check(out)
         raw = os.path.join(out, "vmcore.raw")
         raw_k = None
         if os.path.exists(raw):
