@@ -305,7 +305,7 @@ static struct error *scan_chunk(struct filter *f, struct window *w, uint64_t b,
 				uint64_t e, uint64_t mem_map_b)
 {
 	uint32_t sz = f->cls.sz_page;
-	struct sp_batch batch = { 0 };
+	struct sp_batch batch;
 	uint64_t pfn = b;
 
 	if (pfn < f->pending_end)
@@ -321,13 +321,11 @@ static struct error *scan_chunk(struct filter *f, struct window *w, uint64_t b,
 		bstart = pfn;
 		bend = MIN(ROUND_DOWN(pfn, SP_ALIGN) + SP_BATCH, e);
 		sp_va = mem_map_b + (bstart - b) * sz;
+		batch = (struct sp_batch){ .f = f, .w = w, .start = bstart, .p = bstart,
+					   .end = bend };
 		/* In place when the input is mapped: no copy of the struct pages. */
 		err = kernel_map_via(f->k, f->sp_reader, sp_va, (bend - bstart) * sz, &batch.sp);
 		if (!err) {
-			batch.f = f;
-			batch.w = w;
-			batch.start = batch.p = bstart;
-			batch.end = bend;
 			if (guarded_call(visit_batch, &batch)) {
 				pfn = batch.p;
 				continue;
@@ -338,11 +336,7 @@ static struct error *scan_chunk(struct filter *f, struct window *w, uint64_t b,
 			error_free(err);
 			err = read_struct_pages(f, sp_va, bend - bstart);
 			if (!err) {
-				batch.f = f;
-				batch.w = w;
 				batch.sp = f->sp_buf;
-				batch.start = batch.p = bstart;
-				batch.end = bend;
 				visit_batch(&batch);
 				pfn = batch.p;
 				continue;
