@@ -487,8 +487,7 @@ static void mark_incomplete(struct kdump_writer *w)
 	 * hole, which takes no disk space: unwritten bitmap bytes then read
 	 * as "not dumped", unwritten descriptors as "missing".
 	 */
-	if (out->kind == OUTPUT_FILE && output_size(out) < table_end)
-		output_extend(out, table_end);
+	output_extend(out, table_end);
 }
 
 struct error *kdump_write(const struct write_params *wp, bool *incomplete)

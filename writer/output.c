@@ -165,7 +165,8 @@ void output_reserve(struct output *o, uint64_t off, uint64_t len)
 	(void)posix_fallocate(o->fd, (off_t)off, (off_t)len);
 }
 
-uint64_t output_size(struct output *o)
+/* Current size of a file output (0 for other kinds or on error). */
+static uint64_t output_size(struct output *o)
 {
 	struct stat st;
 

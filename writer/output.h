@@ -55,8 +55,6 @@ bool output_can_read(const struct output *o);
 /* Reserve [off, off+len) on disk so that metadata writes cannot hit ENOSPC. */
 void output_reserve(struct output *o, uint64_t off, uint64_t len);
 
-/* Current size of a file output (0 for other kinds or on error). */
-uint64_t output_size(struct output *o);
 /* Make a file output at least @size bytes long, with a hole (best effort). */
 void output_extend(struct output *o, uint64_t size);
 

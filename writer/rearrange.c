@@ -118,8 +118,7 @@ static void extend_to_table(struct output *out)
 		n += bm_count(buf, 0, (uint64_t)len * 8);
 	}
 	free(buf);
-	if (output_size(out) < off_bm2 + half + n * PAGE_DESC_SIZE)
-		output_extend(out, off_bm2 + half + n * PAGE_DESC_SIZE);
+	output_extend(out, off_bm2 + half + n * PAGE_DESC_SIZE);
 }
 
 /* Say in the rebuilt dump, in its header, that it is not whole. */
