@@ -34,6 +34,8 @@ LIB_SRCS = \
 	writer/codec.c writer/output.c writer/pipeline.c writer/kdump.c \
 	writer/elf.c writer/split.c writer/reassemble.c writer/rearrange.c \
 	kernel/dmesg.c filter/mem_usage.c cli/json_report.c \
+	symbols/symbols.c symbols/name_index.c symbols/dwarf.c symbols/btf.c \
+	symbols/kallsyms.c \
 	cli/options.c \
 	erase_info.c print_info.c
 

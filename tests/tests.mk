@@ -107,3 +107,12 @@ check-asan:
 	fi
 
 .PHONY: check-asan
+
+# ---- symbols (issue 10) -----------------------------------------------------
+# tests/tools/symquery: the symbols module's queries from the command line,
+# for the tests comparing DWARF, BTF and kallsyms answers.
+SYMQUERY := $(BUILD)/tests/symquery
+$(SYMQUERY): tests/tools/symquery.c $(BUILD)/libmdf.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I. -o $@ $^ $(LDLIBS)
+test-build: $(SYMQUERY)
