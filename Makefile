@@ -62,6 +62,7 @@ include tests/tests.mk
 -include tests/e2e/e2e.mk
 -include fuzz/fuzz.mk
 -include bench/bench.mk
+include cross.mk
 
 deps:
 	@scripts/install-deps.sh
@@ -72,7 +73,7 @@ install: makedumpfile
 	install -m 0644 man/makedumpfile.8 $(DESTDIR)$(MANDIR)/man8/makedumpfile.8
 
 clean:
-	rm -rf $(BUILD) makedumpfile tests/tools/mkvmcore
+	rm -rf $(BUILD) $(ARM64_BUILD) makedumpfile tests/tools/mkvmcore
 
 .PHONY: all deps install clean
 

@@ -1,7 +1,12 @@
 #!/bin/sh
 # Install the Debian packages needed to build makedumpfile and run its
 # tests.  Does nothing when everything is present, so `make demo` and
-# `make check` can call it every time.  Usage: install-deps.sh [--e2e|--fuzz]
+# `make check` can call it every time.
+# Usage: install-deps.sh [--e2e] [--fuzz] [--cross]
+#   --cross  the arm64 cross build (make cross-arm64) and qemu-user to run it;
+#            adds dpkg's arm64 architecture for the arm64 -dev packages
+#   --e2e    the end-to-end test (implies --cross: arm64 guests run the
+#            arm64 build)
 set -eu
 
 BUILD_PKGS="build-essential pkg-config zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev libdw-dev libelf-dev"
@@ -9,15 +14,24 @@ BUILD_PKGS="build-essential pkg-config zlib1g-dev liblzo2-dev libsnappy-dev libz
 TEST_PKGS="python3 python3-libkdumpfile makedumpfile zstd"
 E2E_PKGS="qemu-system-x86 busybox-static kexec-tools cpio ndctl crash e2fsprogs"
 FUZZ_PKGS="clang libclang-rt-14-dev"
+# Multiarch: the arm64 -dev packages install beside the amd64 ones.
+CROSS_PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user zlib1g-dev:arm64 liblzo2-dev:arm64
+ libsnappy-dev:arm64 libzstd-dev:arm64 libdw-dev:arm64 libelf-dev:arm64"
+# arm64 guests: QEMU, its virtio ROMs, and the arm64 libraries that
+# kexec-tools:arm64 (unpacked into the e2e cache, not installed) needs.
+E2E_ARM64_PKGS="qemu-system-arm ipxe-qemu libxenmisc4.17:arm64 liblzma5:arm64"
 
 pkgs="$BUILD_PKGS $TEST_PKGS"
+cross=0
 for arg in "$@"; do
 	case "$arg" in
-	--e2e) pkgs="$pkgs $E2E_PKGS" ;;
+	--e2e) pkgs="$pkgs $E2E_PKGS $E2E_ARM64_PKGS"; cross=1 ;;
 	--fuzz) pkgs="$pkgs $FUZZ_PKGS" ;;
-	*) echo "usage: $0 [--e2e] [--fuzz]" >&2; exit 2 ;;
+	--cross) cross=1 ;;
+	*) echo "usage: $0 [--e2e] [--fuzz] [--cross]" >&2; exit 2 ;;
 	esac
 done
+if [ "$cross" = 1 ]; then pkgs="$pkgs $CROSS_PKGS"; fi
 
 missing=""
 for p in $pkgs; do
@@ -36,6 +50,9 @@ else
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+if [ "$cross" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	$SUDO dpkg --add-architecture arm64
+fi
 $SUDO apt-get update -q
 # Recommends would pull kdump-tools and a kernel; only what is named is needed.
 $SUDO apt-get install -y -q --no-install-recommends $missing
