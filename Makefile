@@ -28,7 +28,7 @@ LIB_SRCS = \
 	lib/error.c lib/bitmap.c lib/io.c lib/sigbus.c \
 	reader/notes.c reader/source.c reader/elf_vmcore.c reader/kdump_input.c \
 	kernel/vmcoreinfo.c kernel/kernel.c kernel/sparsemem.c \
-	arch/x86_64.c \
+	arch/arch.c arch/pgtable.c arch/x86_64.c arch/aarch64.c \
 	classify/page_class.c \
 	filter/filter.c filter/devmap.c \
 	writer/codec.c writer/output.c writer/pipeline.c writer/kdump.c \

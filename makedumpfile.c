@@ -205,7 +205,7 @@ static struct error *open_kernel(struct context *c)
 	if (!err)
 		err = check_release(c);
 	if (!err && c->opt.have_vtop)
-		c->k->arch->print_vtop(c->k, c->opt.vtop);
+		kernel_print_vtop(c->k, c->opt.vtop);
 	return err;
 }
 

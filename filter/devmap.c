@@ -577,7 +577,7 @@ struct error *dbv_detect(struct kernel *k, const struct dbv_options *opt,
 
 	vmemmap_range(k, &vb, &ve);
 	if (vb) {
-		err = k->arch->walk(k, vb, ve, frame_cb, &d);
+		err = kernel_walk(k, vb, ve, frame_cb, &d);
 		if (!err)
 			err = d.err;
 		if (err) {

@@ -366,8 +366,10 @@ static struct error *scan_window(struct filter *f, struct window *w)
 	if (mm->linear) {
 		uint64_t b;
 
-		for (b = w->start; b < end; b = ROUND_DOWN(b, 32768) + 32768) {
-			uint64_t e = MIN(ROUND_DOWN(b, 32768) + 32768, end);
+		uint64_t chunk = mm->pages_per_section;
+
+		for (b = w->start; b < end; b = ROUND_DOWN(b, chunk) + chunk) {
+			uint64_t e = MIN(ROUND_DOWN(b, chunk) + chunk, end);
 
 			err = scan_chunk(f, w, b, e,
 					 mm->vmemmap_base + b * k->struct_page_size);

@@ -98,22 +98,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t a = i < 4 ? va[i] : bases[i - 4], pa, leaf;
 		uint8_t buf[64];
 
-		err = k->arch->vtop(k, a, &pa, &leaf);
+		err = kernel_vtop(k, a, &pa, &leaf);
 		if (!err && (leaf & (leaf - 1)))
 			__builtin_trap();
 		error_free(err);
 		error_free(kernel_read(k, a, buf, sizeof(buf)));
-		k->arch->print_vtop(k, a);
+		kernel_print_vtop(k, a);
 	}
 	{
 		struct walk_count w = { 0 };
 		uint64_t span = 1ull << ((flags & 1 ? 52 : 46) - 12 + 6);
 
-		error_free(k->arch->walk(k, FT_VMEMMAP, FT_VMEMMAP + span, count_leaf, &w));
+		error_free(kernel_walk(k, FT_VMEMMAP, FT_VMEMMAP + span, count_leaf, &w));
 		if (va[0] < va[1]) {
 			struct walk_count w2 = { 0 };
 
-			error_free(k->arch->walk(k, va[0], va[1], count_leaf, &w2));
+			error_free(kernel_walk(k, va[0], va[1], count_leaf, &w2));
 		}
 	}
 out:

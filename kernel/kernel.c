@@ -2,6 +2,7 @@
 #include "kernel.h"
 #include "sparsemem.h"
 #include "../arch/arch.h"
+#include "../arch/pgtable.h"
 #include "../lib/error.h"
 #include "../lib/util.h"
 #include "../print_info.h"
@@ -10,6 +11,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+struct error *kernel_vtop(struct kernel *k, uint64_t va, uint64_t *pa,
+			  uint64_t *leaf)
+{
+	if (k->arch->canonical_va)
+		va = k->arch->canonical_va(k, va);
+	return pgtable_vtop(k->pt, va, pa, leaf);
+}
+
+struct error *kernel_walk(struct kernel *k, uint64_t start, uint64_t end,
+			  int (*fn)(void *arg, uint64_t va, uint64_t pa,
+				    uint64_t size),
+			  void *arg)
+{
+	return pgtable_walk(k->pt, start, end, fn, arg);
+}
+
+void kernel_print_vtop(struct kernel *k, uint64_t va)
+{
+	if (k->arch->canonical_va)
+		va = k->arch->canonical_va(k, va);
+	pgtable_print_vtop(k->pt, k->pr, va);
+}
+
+uint64_t kernel_direct_map_offset(struct kernel *k)
+{
+	return k->arch->direct_map_offset ? k->arch->direct_map_offset(k) : 0;
+}
 
 struct error *kernel_read(struct kernel *k, uint64_t va, void *buf, size_t len)
 {
@@ -23,7 +52,7 @@ struct error *kernel_read_via(struct kernel *k, struct page_reader *r,
 
 	while (len) {
 		uint64_t pa, leaf, n;
-		struct error *err = k->arch->vtop(k, va, &pa, &leaf);
+		struct error *err = kernel_vtop(k, va, &pa, &leaf);
 
 		if (err)
 			return err;
@@ -43,7 +72,7 @@ struct error *kernel_map_via(struct kernel *k, struct page_reader *r,
 			     uint64_t va, size_t len, const uint8_t **ptr)
 {
 	uint64_t pa, leaf;
-	struct error *err = k->arch->vtop(k, va, &pa, &leaf);
+	struct error *err = kernel_vtop(k, va, &pa, &leaf);
 
 	if (err)
 		return err;
@@ -125,9 +154,17 @@ unsigned int kernel_phys_bits(const struct kernel *k)
 	/* Below the page shift, shifts by (bits - page_shift) would be UB. */
 	if (vi_number(k->vi, "MAX_PHYSMEM_BITS", &n) && n > (int64_t)k->page_shift && n <= 52)
 		return (unsigned int)n;
-	if (vi_number(k->vi, "pgtable_l5_enabled", &n) && n)
-		return 52;
-	return 46;
+	return k->arch->max_physmem_bits(k);
+}
+
+unsigned int kernel_section_bits(const struct kernel *k)
+{
+	int64_t n;
+
+	/* Out-of-range values are refused by sparsemem with their number. */
+	if (vi_number(k->vi, "SECTION_SIZE_BITS", &n))
+		return n < 0 || n > 63 ? 64 : (unsigned int)n;
+	return k->arch->section_size_bits(k);
 }
 
 /*
@@ -149,14 +186,56 @@ static uint64_t clip_phys(struct kernel *k, uint64_t max_mapnr)
 	return lim;
 }
 
+/* ---- the input, as arch code sees it ---- */
+
+static struct error *input_read_phys(void *ctx, uint64_t pa, void *buf,
+				     size_t len)
+{
+	return source_read_phys(ctx, pa, buf, len);
+}
+
+static bool input_phys_base(void *ctx, uint64_t *v)
+{
+	const struct source *src = ctx;
+
+	if (src->format != SOURCE_KDUMP || !src->kdump)
+		return false;
+	*v = src->kdump->phys_base;
+	return true;
+}
+
+static bool input_segment(void *ctx, size_t i, uint64_t *vaddr,
+			  uint64_t *paddr, uint64_t *size)
+{
+	const struct source *src = ctx;
+
+	if (i >= src->nr_segs)
+		return false;
+	*vaddr = src->segs[i].vaddr;
+	*paddr = src->segs[i].paddr;
+	*size = src->segs[i].memsz;
+	return true;
+}
+
+/* utsname.machine of a kdump-compressed header, NUL-terminated in @buf. */
+static void header_machine(const struct source *src, char buf[UTS_FIELD_LEN])
+{
+	buf[0] = 0;
+	if (src->kdump) {
+		memcpy(buf, src->kdump->utsname + 4 * UTS_FIELD_LEN, UTS_FIELD_LEN - 1);
+		buf[UTS_FIELD_LEN - 1] = 0;
+	}
+}
+
+/* The dump's architecture: ELF e_machine, or the kdump header's machine. */
 static const struct arch_ops *pick_arch(struct source *src)
 {
+	char machine[UTS_FIELD_LEN];
+
 	if (src->format == SOURCE_ELF)
 		return arch_by_machine(src->e_machine);
-	if (src->kdump)
-		return arch_by_uts((const char *)src->kdump->utsname +
-				   4 * UTS_FIELD_LEN);
-	return NULL;
+	header_machine(src, machine);
+	return arch_by_uts(machine);
 }
 
 struct error *kernel_open(struct source *src, const struct vmcoreinfo *vi,
@@ -176,6 +255,10 @@ struct error *kernel_open(struct source *src, const struct vmcoreinfo *vi,
 	k->src = src;
 	k->pr = pr;
 	k->vi = vi;
+	k->in.ctx = src;
+	k->in.read_phys = input_read_phys;
+	k->in.phys_base = input_phys_base;
+	k->in.segment = input_segment;
 	if (!vi_decimal(vi, "PAGESIZE", &v) || v > UINT32_MAX) {
 		err = ERR(ERR_FORMAT, "VMCOREINFO lacks PAGESIZE");
 		goto fail;
@@ -201,8 +284,14 @@ struct error *kernel_open(struct source *src, const struct vmcoreinfo *vi,
 	vi_decimal(vi, "CRASHTIME", &k->crashtime);
 	k->arch = pick_arch(src);
 	if (!k->arch) {
-		err = ERR(ERR_UNSUPPORTED,
-			  "%s: only x86_64 dumps are handled by this build", src->path);
+		char machine[UTS_FIELD_LEN];
+
+		header_machine(src, machine);
+		err = src->format == SOURCE_ELF ?
+		      ERR(ERR_UNSUPPORTED, "%s: ELF machine %u is not a supported "
+			  "architecture (x86_64, aarch64)", src->path, src->e_machine) :
+		      ERR(ERR_UNSUPPORTED, "%s: machine \"%s\" is not a supported "
+			  "architecture (x86_64, aarch64)", src->path, machine);
 		goto fail;
 	}
 	err = k->arch->init(k);

@@ -2,6 +2,7 @@
 #include "sparsemem.h"
 #include "kernel.h"
 #include "vmcoreinfo.h"
+#include "../arch/arch.h"
 #include "../lib/error.h"
 #include "../lib/util.h"
 #include "../print_info.h"
@@ -9,10 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Architecture defaults when VMCOREINFO predates the NUMBER() exports. */
-#define X86_64_SECTION_SIZE_BITS 27
-#define X86_64_MAX_PHYSMEM_BITS_L4 46
-#define X86_64_MAX_PHYSMEM_BITS_L5 52
 /* Flag bits that can sit below a section's mem_map address. */
 #define SECTION_FLAG_MASK 0x1full
 #define SECTION_FLAG_MASK_PREINIT 0x3full
@@ -168,18 +165,15 @@ static struct error *get_layout(struct kernel *k, struct layout *l,
 				unsigned int *section_shift, bool *extreme)
 {
 	const struct vmcoreinfo *vi = k->vi;
-	uint64_t section_bits = X86_64_SECTION_SIZE_BITS;
+	uint64_t section_bits = kernel_section_bits(k);
 	uint64_t phys_bits, len;
 	int64_t n;
 
-	if (vi_number(vi, "SECTION_SIZE_BITS", &n))
-		section_bits = (uint64_t)n;
-	if (vi_number(vi, "MAX_PHYSMEM_BITS", &n)) {
+	/* Taken as given (kernel_phys_bits() would clamp): checked below. */
+	if (vi_number(vi, "MAX_PHYSMEM_BITS", &n))
 		phys_bits = (uint64_t)n;
-	} else {
-		phys_bits = vi_number(vi, "pgtable_l5_enabled", &n) && n ?
-			    X86_64_MAX_PHYSMEM_BITS_L5 : X86_64_MAX_PHYSMEM_BITS_L4;
-	}
+	else
+		phys_bits = kernel_phys_bits(k);
 	if (section_bits <= k->page_shift || section_bits > 40 ||
 	    phys_bits < section_bits || phys_bits > 56)
 		return ERR(ERR_FORMAT,
@@ -219,12 +213,14 @@ struct error *sparsemem_init(struct kernel *k, uint64_t *max_mapnr,
 	struct scan s = { 0 };
 	uint64_t table, vmemmap = 0, end = 0;
 	struct error *err;
+	unsigned int bits;
 	size_t i;
 
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return ERR_OOM();
-	vi_symbol(k->vi, "vmemmap", &vmemmap);
+	if (!vi_symbol(k->vi, "vmemmap", &vmemmap) && k->arch->vmemmap_base)
+		vmemmap = k->arch->vmemmap_base(k);
 	if (!vi_symbol(k->vi, "mem_section", &table)) {
 		if (!vmemmap) {
 			free(mm);
@@ -234,6 +230,12 @@ struct error *sparsemem_init(struct kernel *k, uint64_t *max_mapnr,
 		}
 		mm->linear = true;
 		mm->vmemmap_base = vmemmap;
+		/* Sections still bound the filter's batches of struct pages. */
+		bits = kernel_section_bits(k);
+		if (bits <= k->page_shift || bits > 40)
+			bits = k->arch->section_size_bits(k);
+		mm->section_shift = bits - k->page_shift;
+		mm->pages_per_section = 1ull << mm->section_shift;
 		msg_debug(k->pr, "Memory type  : VMEMMAP (no mem_section)\n");
 		*out = mm;
 		return NULL;

@@ -47,8 +47,6 @@
 #define WRITE_CACHE (1u << 20)
 #define PHDR_CACHE (64u << 10)
 #define MAX_READ_WARNINGS 8
-/* Direct-map addresses on x86_64 lie between these. */
-#define DIRECT_MAP_LOW 0xff00000000000000ull
 
 /* One input PT_LOAD (or, for a kdump-compressed input, one present run). */
 struct seg {
@@ -432,27 +430,6 @@ static struct error *add_seg(struct elf_writer *w, size_t *cap, uint64_t paddr,
 }
 
 /*
- * Where the direct map starts, for the p_vaddr of segments rebuilt from a
- * kdump-compressed input: mem_section lives in it on SPARSEMEM_EXTREME
- * kernels, so its virtual minus physical address is the offset.
- */
-static uint64_t guess_page_offset(struct kernel *k)
-{
-	uint64_t va, pa, leaf;
-	struct error *err;
-
-	if (!vi_symbol(k->vi, "mem_section", &va) || va < DIRECT_MAP_LOW ||
-	    va >= X86_64_START_KERNEL_MAP || !k->arch->vtop)
-		return 0;
-	err = k->arch->vtop(k, va, &pa, &leaf);
-	if (err) {
-		error_free(err);
-		return 0;
-	}
-	return va - pa;
-}
-
-/*
  * The input's program headers, for what the source does not keep: the
  * PT_NOTE header (p_align and friends are copied, as makedumpfile does)
  * and each PT_LOAD's p_align.
@@ -493,10 +470,10 @@ static struct error *copy_input_phdrs(struct elf_writer *w)
 		/* The same PT_LOADs the source keeps, in the same order. */
 		if (ph.p_type != PT_LOAD || ph.p_paddr == UINT64_MAX || !ph.p_memsz)
 			continue;
+		/* Ones the source ignored (impossible addresses) match none. */
 		if (seg < w->nr_segs && w->segs[seg].paddr == ph.p_paddr &&
 		    w->segs[seg].memsz == ph.p_memsz)
-			w->segs[seg].align = ph.p_align;
-		seg++;
+			w->segs[seg++].align = ph.p_align;
 	}
 	return NULL;
 }
@@ -515,8 +492,11 @@ static struct error *collect_segments(struct elf_writer *w)
 		}
 		return err ? err : copy_input_phdrs(w);
 	}
-	/* A kdump-compressed input: every run of present pfns is a segment. */
-	uint64_t po = guess_page_offset(w->wp->k);
+	/*
+	 * A kdump-compressed input: every run of present pfns is a segment,
+	 * its p_vaddr in the direct map (0 when the arch can't say where).
+	 */
+	uint64_t po = kernel_direct_map_offset(w->wp->k);
 	uint64_t start, run = UINT64_MAX;
 
 	for (start = 0; start < w->max_mapnr && !err; start += w->bm.win) {
