@@ -575,7 +575,7 @@ static struct error *collect_loads(struct elf_source *es, const Elf64_Phdr *ph,
 {
 	struct source *src = &es->base;
 	uint64_t missing = 0;
-	size_t i, n = 0;
+	size_t i, n = 0, ignored = 0;
 
 	src->segs = calloc(phnum, sizeof(*src->segs));
 	if (!src->segs)
@@ -590,11 +590,21 @@ static struct error *collect_loads(struct elf_source *es, const Elf64_Phdr *ph,
 		if (ph[i].p_paddr == UINT64_MAX || ph[i].p_memsz == 0)
 			continue;
 		if (add_overflows(ph[i].p_paddr, ph[i].p_memsz, &end) ||
-		    end > (1ull << MAX_PHYS_BITS))
-			return ERR(ERR_FORMAT,
-				   "%s: PT_LOAD[%zu] [0x%llx, +0x%llx) lies outside the physical address space",
+		    end > (1ull << MAX_PHYS_BITS)) {
+			/*
+			 * No memory is there: a broken header (kexec-tools
+			 * 2.0.25 on arm64 without _text in kallsyms writes a
+			 * kernel-image PT_LOAD of size ~2^64).  The other
+			 * PT_LOADs can still be sound.
+			 */
+			msg_common(src->pr,
+				   "WARNING: %s: PT_LOAD[%zu] [0x%llx, +0x%llx) lies outside the "
+				   "physical address space; ignored.\n",
 				   src->path, i, (unsigned long long)ph[i].p_paddr,
 				   (unsigned long long)ph[i].p_memsz);
+			ignored++;
+			continue;
+		}
 		s->paddr = ph[i].p_paddr;
 		s->memsz = ph[i].p_memsz;
 		s->vaddr = ph[i].p_vaddr;
@@ -631,6 +641,9 @@ static struct error *collect_loads(struct elf_source *es, const Elf64_Phdr *ph,
 			   "the pages they hold are treated as absent.\n",
 			   src->path, (unsigned long long)missing);
 	}
+	if (!n && ignored)
+		return ERR(ERR_FORMAT, "%s: every PT_LOAD lies outside the physical "
+			   "address space", src->path);
 	if (!n)
 		return ERR(ERR_FORMAT, "%s: no PT_LOAD segment with a physical address",
 			   src->path);
