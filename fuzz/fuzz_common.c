@@ -73,6 +73,14 @@ static size_t put_note(uint8_t *p, const char *name, uint32_t type,
 bool fuzz_build_vmcore(int fd, const char *vmcoreinfo, size_t vi_len,
 		       const struct fuzz_load *loads, size_t nr_loads)
 {
+	return fuzz_build_vmcore_machine(fd, EM_X86_64, vmcoreinfo, vi_len,
+					 loads, nr_loads);
+}
+
+bool fuzz_build_vmcore_machine(int fd, uint16_t e_machine, const char *vmcoreinfo,
+			       size_t vi_len, const struct fuzz_load *loads,
+			       size_t nr_loads)
+{
 	size_t phnum = 1 + nr_loads;
 	size_t notes_cap = 2 * 12 + 16 + 336 + NOTE_ALIGN(vi_len) + 16;
 	uint8_t *notes = calloc(1, notes_cap);
@@ -94,7 +102,7 @@ bool fuzz_build_vmcore(int fd, const char *vmcoreinfo, size_t vi_len,
 	eh.e_ident[EI_DATA] = ELFDATA2LSB;
 	eh.e_ident[EI_VERSION] = EV_CURRENT;
 	eh.e_type = ET_CORE;
-	eh.e_machine = EM_X86_64;
+	eh.e_machine = e_machine;
 	eh.e_version = EV_CURRENT;
 	eh.e_phoff = sizeof(eh);
 	eh.e_ehsize = sizeof(eh);

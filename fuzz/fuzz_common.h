@@ -41,6 +41,10 @@ struct fuzz_load {
  */
 bool fuzz_build_vmcore(int fd, const char *vmcoreinfo, size_t vi_len,
 		       const struct fuzz_load *loads, size_t nr_loads);
+/* The same for another architecture (ELF @e_machine). */
+bool fuzz_build_vmcore_machine(int fd, uint16_t e_machine, const char *vmcoreinfo,
+			       size_t vi_len, const struct fuzz_load *loads,
+			       size_t nr_loads);
 
 /* Little-endian reads from a fuzz input, zero past its end. */
 struct fuzz_cursor {

@@ -91,6 +91,102 @@ static void pgtable_seed(const char *name, const struct fuzz_tiny *t, uint8_t fl
 	put("pgtable", name, hdr, sizeof(hdr), t->ram, sizeof(t->ram));
 }
 
+/*
+ * aarch64 page tables for fuzz_pgtable's arm64 modes: the top table at
+ * physical 0, the linear map (PHYS_OFFSET 0) of the image with pages, and
+ * and one level-1 block (2M/32M/512M) at the start of the upper quarter.
+ */
+struct a64_seed {
+	uint8_t *img;
+	size_t size;
+	unsigned int shift, levels, va_bits;
+	bool lpa2;
+	uint64_t next;
+};
+
+static unsigned int a64_idx(const struct a64_seed *a, uint64_t va, unsigned int l)
+{
+	unsigned int sh = a->shift + (a->shift - 3) * l;
+	unsigned int bits = l == a->levels - 1 ? a->va_bits - sh : a->shift - 3;
+
+	return (unsigned int)(va >> sh) & ((1u << bits) - 1);
+}
+
+static uint64_t a64_get(const struct a64_seed *a, uint64_t pa)
+{
+	uint64_t v;
+
+	memcpy(&v, a->img + pa, 8);
+	return v;
+}
+
+static void a64_put(struct a64_seed *a, uint64_t pa, uint64_t v)
+{
+	memcpy(a->img + pa, &v, 8);
+}
+
+static bool a64_seed_map(struct a64_seed *a, uint64_t va, uint64_t pa, unsigned int level)
+{
+	uint64_t table = 0, mask = ((1ull << 48) - 1) & ~((1ull << a->shift) - 1);
+	uint64_t attrs = (1ull << 10) | (a->lpa2 ? 0 : 3ull << 8);
+	int l;
+
+	for (l = (int)a->levels - 1; l > (int)level; l--) {
+		uint64_t slot = table + 8 * a64_idx(a, va, (unsigned int)l);
+
+		if (!a64_get(a, slot)) {
+			if (a->next + (1ull << a->shift) > a->size)
+				return false;
+			a64_put(a, slot, a->next | 3);
+			a->next += 1ull << a->shift;
+		}
+		table = a64_get(a, slot) & mask;
+	}
+	a64_put(a, table + 8 * a64_idx(a, va, level), pa | attrs | (level ? 1 : 3));
+	return true;
+}
+
+static void a64_pgtable_seeds(void)
+{
+	static const struct { unsigned int shift, va_bits; bool lpa2; } modes[8] = {
+		{ 12, 48, false }, { 12, 39, false }, { 12, 52, true }, { 12, 48, false },
+		{ 14, 47, false }, { 14, 52, true }, { 16, 42, false }, { 16, 52, false },
+	};
+	unsigned int m;
+
+	for (m = 0; m < 8; m++) {
+		struct a64_seed a = { 0 };
+		uint8_t hdr[1 + 32];
+		uint64_t po, va[4], p;
+		char name[32];
+
+		a.size = 64 * 4096;
+		a.img = calloc(1, a.size);
+		if (!a.img)
+			return;
+		a.shift = modes[m].shift;
+		a.va_bits = modes[m].va_bits;
+		a.lpa2 = modes[m].lpa2;
+		a.levels = (a.va_bits - a.shift + a.shift - 4) / (a.shift - 3);
+		a.next = 1ull << a.shift;
+		po = ~0ull << a.va_bits;
+		for (p = 0; p < a.size; p += 1ull << a.shift)
+			if (!a64_seed_map(&a, po + p, p, 0))
+				break;
+		/* The upper quarter: a level-1 block (2M/32M/512M) at pa 0. */
+		a64_seed_map(&a, ~0ull << (a.va_bits - 1), 0, 1);
+		va[0] = po + 0x123;
+		va[1] = po + a.size;
+		va[2] = (~0ull << (a.va_bits - 1)) + 0x4567;
+		va[3] = po + (1ull << a.shift) + 8;
+		hdr[0] = (uint8_t)(8 | m);
+		memcpy(hdr + 1, va, sizeof(va));
+		snprintf(name, sizeof(name), "arm64-mode%u", m);
+		put("pgtable", name, hdr, sizeof(hdr), a.img, a.size);
+		free(a.img);
+	}
+}
+
 static void devmap_seed(const char *name, const struct fuzz_tiny *t, uint8_t flags,
 			uint8_t sec1, const uint64_t *manual, unsigned int nr)
 {
@@ -175,6 +271,7 @@ int main(int argc, char **argv)
 	pgtable_seed("sme47", &t, 1 << 1);
 	fuzz_tiny_kernel(&t, FT_BIG_LEAVES);
 	pgtable_seed("bigleaves", &t, 0);
+	a64_pgtable_seeds();
 
 	fuzz_tiny_kernel(&t, 0);
 	devmap_seed("checksummed", &t, 1, 3, NULL, 0);
