@@ -51,6 +51,7 @@ struct aarch64_data {
 	uint64_t phys_offset;		/* memstart_addr */
 	uint64_t kimage_voffset;	/* kernel image virtual - physical */
 	uint64_t pac_mask;		/* KERNELPACMASK */
+	unsigned int phys_bits;		/* output address bits the build has */
 };
 
 /* The output (or next-table) address held in descriptor @e. */
@@ -175,66 +176,21 @@ static struct error *find_kimage_voffset(struct kernel *k, struct aarch64_data *
 		   "PT_LOAD holds the kernel image");
 }
 
-static struct error *aarch64_init(struct kernel *k)
+/* The page tables under swapper_pg_dir for the VA size in use. */
+static struct error *setup_tables(struct kernel *k, struct aarch64_data *d,
+				  uint64_t swapper)
 {
-	const struct vmcoreinfo *vi = k->vi;
+	unsigned int bpl = d->page_shift - 3;
 	struct pt_format f = { 0 };
-	struct aarch64_data *d;
-	uint64_t v, root, swapper;
-	unsigned int bpl, phys_bits;
+	uint64_t root = swapper - d->kimage_voffset;	/* __pa_symbol() */
 	struct error *err;
-	int64_t n;
 
-	if (k->page_size != 4096 && k->page_size != 16384 && k->page_size != 65536)
-		return ERR(ERR_FORMAT, "VMCOREINFO PAGESIZE=%u: arm64 granules are 4, 16 "
-			   "or 64 KiB", k->page_size);
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return ERR_OOM();
-	k->arch_data = d;
-	d->page_shift = k->page_shift;
-	bpl = d->page_shift - 3;
-
-	if (!vi_number(vi, "VA_BITS", &n) || n < 36 || n > 52)
-		return ERR(ERR_FORMAT, "VMCOREINFO lacks a plausible NUMBER(VA_BITS)");
-	d->va_bits = (unsigned int)n;
-	d->va_bits_actual = d->va_bits;
-	/* 5.12+: the size in use, smaller than VA_BITS without 52-bit support. */
-	if (vi_number(vi, "TCR_EL1_T1SZ", &n)) {
-		if (n < 12 || n > 64 - 25 || 64 - n > d->va_bits)
-			return ERR(ERR_FORMAT, "NUMBER(TCR_EL1_T1SZ)=%lld does not fit "
-				   "VA_BITS=%u", (long long)n, d->va_bits);
-		d->va_bits_actual = (unsigned int)(64 - n);
-	}
-	if (vi_u64(vi, "MAX_PHYSMEM_BITS", &v) && v == 52)
-		phys_bits = 52;
-	else
-		phys_bits = d->va_bits == 52 ? 52 : 48;
 	if (d->page_shift == 16)
-		d->oa = phys_bits == 52 ? OA_LPA : OA_48;
+		d->oa = d->phys_bits == 52 ? OA_LPA : OA_48;
 	else
 		/* 4K and 16K have 52-bit addresses only with 52-bit VA (TCR.DS). */
 		d->oa = d->va_bits_actual == 52 ? OA_LPA2 : OA_48;
 	d->block_levels = block_levels(d->page_shift, d->oa);
-
-	if (old_layout(k))
-		d->page_offset = ~0ull << (d->va_bits - 1);
-	else
-		d->page_offset = ~0ull << d->va_bits;
-	err = find_phys_offset(k, d);
-	if (!err)
-		err = find_kimage_voffset(k, d);
-	if (err)
-		return err;
-	k->phys_base = d->phys_offset;
-	if (!vi_u64(vi, "KERNELPACMASK", &d->pac_mask))
-		d->pac_mask = 0;
-	/* Only bits above the VA in use can carry a code. */
-	d->pac_mask &= ~((1ull << d->va_bits_actual) - 1);
-
-	if (!vi_symbol(vi, "swapper_pg_dir", &swapper))
-		return ERR(ERR_FORMAT, "VMCOREINFO lacks SYMBOL(swapper_pg_dir)");
-	root = swapper - d->kimage_voffset;	/* __pa_symbol() */
 	f.page_shift = d->page_shift;
 	f.va_bits = d->va_bits_actual;
 	f.levels = DIV_ROUND_UP(f.va_bits - d->page_shift, bpl);
@@ -255,6 +211,65 @@ static struct error *aarch64_init(struct kernel *k)
 	if (err)
 		return err;
 	k->pt = &d->pt;
+	return NULL;
+}
+
+static struct error *aarch64_init(struct kernel *k)
+{
+	const struct vmcoreinfo *vi = k->vi;
+	struct aarch64_data *d;
+	uint64_t v, swapper;
+	struct error *err;
+	int64_t n;
+
+	if (k->page_size != 4096 && k->page_size != 16384 && k->page_size != 65536)
+		return ERR(ERR_FORMAT, "VMCOREINFO PAGESIZE=%u: arm64 granules are 4, 16 "
+			   "or 64 KiB", k->page_size);
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return ERR_OOM();
+	k->arch_data = d;
+	d->page_shift = k->page_shift;
+
+	if (!vi_number(vi, "VA_BITS", &n) || n < 36 || n > 52)
+		return ERR(ERR_FORMAT, "VMCOREINFO lacks a plausible NUMBER(VA_BITS)");
+	d->va_bits = (unsigned int)n;
+	d->va_bits_actual = d->va_bits;
+	/* 5.12+: the size in use, smaller than VA_BITS without 52-bit support. */
+	if (vi_number(vi, "TCR_EL1_T1SZ", &n)) {
+		if (n < 12 || n > 64 - 25 || 64 - n > d->va_bits)
+			return ERR(ERR_FORMAT, "NUMBER(TCR_EL1_T1SZ)=%lld does not fit "
+				   "VA_BITS=%u", (long long)n, d->va_bits);
+		d->va_bits_actual = (unsigned int)(64 - n);
+	}
+	if (old_layout(k))
+		d->page_offset = ~0ull << (d->va_bits - 1);
+	else
+		d->page_offset = ~0ull << d->va_bits;
+	err = find_phys_offset(k, d);
+	if (!err)
+		err = find_kimage_voffset(k, d);
+	if (err)
+		return err;
+	k->phys_base = d->phys_offset;
+	if (!vi_u64(vi, "KERNELPACMASK", &d->pac_mask))
+		d->pac_mask = 0;
+	d->phys_bits = vi_u64(vi, "MAX_PHYSMEM_BITS", &v) && v == 52 ? 52 :
+		       d->va_bits == 52 ? 52 : 48;
+
+	if (!vi_symbol(vi, "swapper_pg_dir", &swapper))
+		return ERR(ERR_FORMAT, "VMCOREINFO lacks SYMBOL(swapper_pg_dir)");
+	/*
+	 * Without TCR_EL1_T1SZ (before 5.12) a VA_BITS=52 kernel may still
+	 * run 48-bit; only 64K has 52-bit VA there, and its PGD is indexed
+	 * with 52-bit indices either way (TTBR1 points into it), so the
+	 * 52-bit walk translates every address in use.
+	 */
+	err = setup_tables(k, d, swapper);
+	if (err)
+		return err;
+	/* Only bits above the VA in use can carry a code. */
+	d->pac_mask &= ~((1ull << d->va_bits_actual) - 1);
 	if (vi_hex(vi, "KERNELOFFSET", &v))
 		msg_debug(k->pr, "kaslr offset : %llx\n", (unsigned long long)v);
 	msg_debug(k->pr, "va_bits      : %u (%u in use)\n", d->va_bits, d->va_bits_actual);
@@ -262,9 +277,9 @@ static struct error *aarch64_init(struct kernel *k)
 	msg_debug(k->pr, "phys_offset  : %llx\n", (unsigned long long)d->phys_offset);
 	msg_debug(k->pr, "kimage_voffset: %llx\n", (unsigned long long)d->kimage_voffset);
 	msg_debug(k->pr, "paging       : %u-level, %u KiB granule, %s output addresses, "
-		  "pgd at 0x%llx\n", f.levels, k->page_size / 1024,
+		  "pgd at 0x%llx\n", d->pt.f.levels, k->page_size / 1024,
 		  d->oa == OA_LPA2 ? "52-bit LPA2" : d->oa == OA_LPA ? "52-bit LPA" : "48-bit",
-		  (unsigned long long)root);
+		  (unsigned long long)d->pt.root);
 	return NULL;
 }
 

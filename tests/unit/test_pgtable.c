@@ -315,12 +315,11 @@ static void a64_map(struct a64 *a, uint64_t va, uint64_t pa, unsigned int level)
 /*
  * An arm64 kernel of @page_shift granule, built with VA_BITS=@va_bits and
  * running with @va_actual bits (T1SZ); tables live from @table_base on.
+ * a64_prepare makes the root table, a64_start runs the arch's init.
  */
-static bool a64_open(struct a64 *a, unsigned int page_shift, unsigned int va_bits,
-		     unsigned int va_actual, enum a64_oa oa, uint64_t table_base,
-		     unsigned int physmem_bits, uint64_t pac_mask)
+static void a64_prepare(struct a64 *a, unsigned int page_shift, unsigned int va_bits,
+			unsigned int va_actual, enum a64_oa oa, uint64_t table_base)
 {
-	char text[1024];
 	unsigned int bpl = page_shift - 3;
 
 	memset(a, 0, sizeof(*a));
@@ -331,17 +330,34 @@ static bool a64_open(struct a64 *a, unsigned int page_shift, unsigned int va_bit
 	a->levels = (va_actual - page_shift + bpl - 1) / bpl;
 	fm_init(&a->md.mem, page_shift, table_base);
 	a->root = fm_new_table(&a->md.mem);
+}
+
+static bool a64_start(struct a64 *a, unsigned int physmem_bits, uint64_t pac_mask,
+		      bool t1sz, uint64_t swapper_pa)
+{
+	char text[1024], t1[64] = "";
+
+	if (t1sz)
+		snprintf(t1, sizeof(t1), "NUMBER(TCR_EL1_T1SZ)=0x%x\n", 64 - a->va_actual);
 	snprintf(text, sizeof(text),
 		 "OSRELEASE=6.12.0\nPAGESIZE=%u\nSIZE(page)=64\n"
-		 "NUMBER(VA_BITS)=%u\nNUMBER(TCR_EL1_T1SZ)=0x%x\n"
+		 "NUMBER(VA_BITS)=%u\n%s"
 		 "NUMBER(kimage_voffset)=0x%llx\nNUMBER(PHYS_OFFSET)=0x40000000\n"
 		 "NUMBER(MAX_PHYSMEM_BITS)=%u\nNUMBER(KERNELPACMASK)=0x%llx\n"
 		 "SYMBOL(swapper_pg_dir)=%llx\n",
-		 1u << page_shift, va_bits, 64 - va_actual,
+		 1u << a->page_shift, a->va_bits, t1,
 		 (unsigned long long)A64_KIMAGE_VOFFSET, physmem_bits,
 		 (unsigned long long)pac_mask,
-		 (unsigned long long)(a->root + A64_KIMAGE_VOFFSET));
-	return model_open(&a->md, &arch_aarch64, page_shift, text);
+		 (unsigned long long)(swapper_pa + A64_KIMAGE_VOFFSET));
+	return model_open(&a->md, &arch_aarch64, a->page_shift, text);
+}
+
+static bool a64_open(struct a64 *a, unsigned int page_shift, unsigned int va_bits,
+		     unsigned int va_actual, enum a64_oa oa, uint64_t table_base,
+		     unsigned int physmem_bits, uint64_t pac_mask)
+{
+	a64_prepare(a, page_shift, va_bits, va_actual, oa, table_base);
+	return a64_start(a, physmem_bits, pac_mask, true, a->root);
 }
 
 struct a64_case {
@@ -554,6 +570,36 @@ TEST(aarch64_64k_52_on_48_uses_the_pgd_tail)
 	CHECK_VTOP(&a.md, kva, 0x90000ull << 16, 65536);
 out:
 	model_close(&a.md);
+}
+
+/*
+ * Before 5.12 (no TCR_EL1_T1SZ) a VA_BITS=52 64K kernel may run 48-bit;
+ * its PGD is indexed with 52-bit indices either way (TTBR1 points at the
+ * tail), so the 52-bit walk translates what the 48-bit kernel maps.
+ */
+TEST(aarch64_52_without_t1sz)
+{
+	unsigned int actual;
+
+	for (actual = 48; actual <= 52; actual += 4) {
+		struct a64 a;
+		uint64_t swapper_pa, kva = (~0ull << 48) + (7ull << 42) + 0x30000;
+
+		a64_prepare(&a, 16, 52, actual, A64_LPA, 0x40000000);
+		swapper_pa = a.root;
+		if (actual == 48)
+			a.root += (1024 - 64) * 8;
+		/* The kernel image maps swapper_pg_dir, as every kernel does. */
+		a64_map(&a, swapper_pa + A64_KIMAGE_VOFFSET, swapper_pa, 0);
+		a64_map(&a, kva, 0x5550000ull, 0);
+		if (a64_start(&a, 52, 0, false, swapper_pa)) {
+			CHECK_EQ(a.md.k.pt->f.va_bits, 52);
+			CHECK_VTOP(&a.md, kva, 0x5550000ull, 65536);
+			CHECK_VTOP(&a.md, swapper_pa + A64_KIMAGE_VOFFSET + 0x18,
+				   swapper_pa + 0x18, 65536);
+		}
+		model_close(&a.md);
+	}
 }
 
 TEST(aarch64_layout_facts)
