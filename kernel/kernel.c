@@ -289,9 +289,9 @@ struct error *kernel_open(struct source *src, const struct vmcoreinfo *vi,
 		header_machine(src, machine);
 		err = src->format == SOURCE_ELF ?
 		      ERR(ERR_UNSUPPORTED, "%s: ELF machine %u is not a supported "
-			  "architecture (x86_64, aarch64)", src->path, src->e_machine) :
+			  "architecture", src->path, src->e_machine) :
 		      ERR(ERR_UNSUPPORTED, "%s: machine \"%s\" is not a supported "
-			  "architecture (x86_64, aarch64)", src->path, machine);
+			  "architecture", src->path, machine);
 		goto fail;
 	}
 	err = k->arch->init(k);

@@ -56,7 +56,7 @@ struct kernel {
 	uint32_t version;		/* KERNEL_VERSION() of OSRELEASE */
 	char release[UTS_FIELD_LEN];
 	uint8_t utsname[UTSNAME_SIZE];	/* struct new_utsname as in memory */
-	uint64_t phys_base;		/* x86_64: phys_base; arm64: PHYS_OFFSET */
+	uint64_t phys_base;		/* what the kdump sub-header records (arch) */
 	uint64_t crashtime;
 	uint64_t max_mapnr;		/* pfns covered by the dump's bitmaps */
 	uint64_t struct_page_size;	/* SIZE(page) */
