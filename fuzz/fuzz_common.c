@@ -440,5 +440,7 @@ bool fuzz_write_tiny(int fd, const char *vi, size_t vi_len,
 		l[n].data = pmem;
 		n++;
 	}
-	return fuzz_build_vmcore(fd, vi, vi_len, l, n);
+	/* arm64 VMCOREINFO (VA_BITS) makes an arm64 vmcore: the aarch64 model. */
+	return fuzz_build_vmcore_machine(fd, memmem(vi, vi_len, "NUMBER(VA_BITS)=", 16) ?
+					 EM_AARCH64 : EM_X86_64, vi, vi_len, l, n);
 }

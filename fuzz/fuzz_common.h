@@ -115,7 +115,10 @@ void fuzz_tiny_kernel(struct fuzz_tiny *t, unsigned int variant);
 /* Recompute the Fletcher-64 checksum of a 4 KiB info block. */
 void fuzz_info_checksum(uint8_t *sb);
 
-/* The two PT_LOADs of a tiny kernel (RAM, pmem), either may be empty. */
+/*
+ * The two PT_LOADs of a tiny kernel (RAM, pmem), either may be empty;
+ * EM_AARCH64 when @vi has NUMBER(VA_BITS), else EM_X86_64.
+ */
 bool fuzz_write_tiny(int fd, const char *vi, size_t vi_len,
 		     const uint8_t *ram, size_t ram_len,
 		     const uint8_t *pmem, size_t pmem_len);

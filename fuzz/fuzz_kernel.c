@@ -8,7 +8,8 @@
  *   then the rest: a pmem image (PT_LOAD at 128 MiB) if non-empty.
  *
  * Seeds are tiny kernels (fuzz_tiny_kernel) whose page tables, mem_section
- * and struct pages are consistent.
+ * and struct pages are consistent.  A VMCOREINFO with NUMBER(VA_BITS) makes
+ * an arm64 vmcore (EM_AARCH64): the aarch64 model's init on hostile text.
  */
 #include "fuzz_common.h"
 #include "../arch/arch.h"

@@ -146,6 +146,41 @@ static bool a64_seed_map(struct a64_seed *a, uint64_t va, uint64_t pa, unsigned 
 	return true;
 }
 
+/* The same tables as a whole arm64 kernel for fuzz_kernel (linear vmemmap). */
+static void a64_kernel_seed(const struct a64_seed *a, unsigned int mode)
+{
+	char vi[512], name[32];
+	int len = snprintf(vi, sizeof(vi),
+			   "OSRELEASE=6.12.0\nPAGESIZE=%u\nSIZE(page)=64\n"
+			   "NUMBER(VA_BITS)=%u\nNUMBER(TCR_EL1_T1SZ)=0x%x\n"
+			   "NUMBER(PHYS_OFFSET)=0\nNUMBER(kimage_voffset)=0x%llx\n"
+			   "NUMBER(KERNELPACMASK)=0x0\nSYMBOL(swapper_pg_dir)=%llx\n"
+			   "SYMBOL(init_uts_ns)=%llx\nSYMBOL(vmemmap)=%llx\n",
+			   1u << a->shift, a->va_bits, 64 - a->va_bits,
+			   (unsigned long long)(~0ull << (a->va_bits - 1)),
+			   (unsigned long long)(~0ull << (a->va_bits - 1)),
+			   (unsigned long long)((~0ull << a->va_bits) + 0x2000),
+			   (unsigned long long)((~0ull << a->va_bits) + 0x10000));
+	uint8_t *buf = malloc(8 + (size_t)len + a->size);
+	size_t n = 0;
+
+	if (!buf)
+		return;
+	buf[n++] = (uint8_t)len;
+	buf[n++] = (uint8_t)(len >> 8);
+	buf[n++] = (uint8_t)a->size;
+	buf[n++] = (uint8_t)(a->size >> 8);
+	buf[n++] = (uint8_t)(a->size >> 16);
+	buf[n++] = (uint8_t)(a->size >> 24);
+	memcpy(buf + n, vi, (size_t)len);
+	n += (size_t)len;
+	memcpy(buf + n, a->img, a->size);
+	n += a->size;
+	snprintf(name, sizeof(name), "arm64-mode%u.kernel", mode);
+	put("kernel", name, buf, n, NULL, 0);
+	free(buf);
+}
+
 static void a64_pgtable_seeds(void)
 {
 	static const struct { unsigned int shift, va_bits; bool lpa2; } modes[8] = {
@@ -183,6 +218,8 @@ static void a64_pgtable_seeds(void)
 		memcpy(hdr + 1, va, sizeof(va));
 		snprintf(name, sizeof(name), "arm64-mode%u", m);
 		put("pgtable", name, hdr, sizeof(hdr), a.img, a.size);
+		if (m == 0 || m == 2 || m == 7)
+			a64_kernel_seed(&a, m);
 		free(a.img);
 	}
 }
