@@ -617,6 +617,31 @@ out:
 	model_close(&a.md);
 }
 
+/* The vmemmap base as memory.h computes it; defaults by version and granule. */
+TEST(aarch64_vmemmap_and_section_defaults)
+{
+	static const char text[] =
+		"OSRELEASE=6.1.0\nPAGESIZE=4096\nSIZE(page)=64\nNUMBER(VA_BITS)=48\n"
+		"NUMBER(TCR_EL1_T1SZ)=0x10\nNUMBER(kimage_voffset)=0xffffde6948000000\n"
+		"NUMBER(PHYS_OFFSET)=0xfffff70b80000000\n"
+		"NUMBER(VMEMMAP_START)=0xfffffc0000000000\n"
+		"SYMBOL(swapper_pg_dir)=ffffde6989858000\n";
+	struct model md = { 0 };
+
+	if (model_open(&md, &arch_aarch64, 12, text)) {
+		/* The 6.1 fixture's vmemmap (kernel_runtime in its manifest). */
+		CHECK_EQ(arch_aarch64.vmemmap_base(&md.k), 0xfffffc23d2000000ull);
+		CHECK_EQ(kernel_direct_map_offset(&md.k), 0xffff08f480000000ull);
+		CHECK_EQ(kernel_section_bits(&md.k), 27);
+		md.k.version = KERNEL_VERSION(5, 10, 0);
+		CHECK_EQ(kernel_section_bits(&md.k), 30);
+		md.k.page_shift = 16;
+		md.k.version = KERNEL_VERSION(6, 1, 0);
+		CHECK_EQ(kernel_section_bits(&md.k), 29);
+	}
+	model_close(&md);
+}
+
 TEST(aarch64_refuses_bad_layouts)
 {
 	static const char *const bad[] = {
