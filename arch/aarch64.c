@@ -330,10 +330,10 @@ static uint64_t aarch64_vmemmap_base(const struct kernel *k)
 		return 0;
 	pfn = (int64_t)d->phys_offset >> d->page_shift;
 	if (k->version && k->version < KERNEL_VERSION_VMEMMAP_PROJECTION) {
-		int64_t per = (int64_t)1 << (kernel_section_bits(k) - k->page_shift);
+		unsigned int bits = kernel_section_bits(k);
 
-		if (kernel_section_bits(k) > k->page_shift && kernel_section_bits(k) <= 40)
-			pfn &= ~(per - 1);
+		if (bits > k->page_shift && bits <= 40)
+			pfn &= ~(((int64_t)1 << (bits - k->page_shift)) - 1);
 	}
 	return start - (uint64_t)pfn * k->struct_page_size;
 }
