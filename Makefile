@@ -10,10 +10,14 @@ DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS = zlib lzo2 snappy libzstd libdw libelf
+# zlib pages are written with libdeflate where it is installed (faster,
+# never larger); zlib itself is the fallback and still reads them.
+DEFLATE_PKG = $(shell $(PKG_CONFIG) --exists libdeflate 2>/dev/null && echo libdeflate)
 
 # Computed lazily so that `make deps` works before the packages exist.
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(DEFLATE_PKG) 2>/dev/null) \
+	$(if $(DEFLATE_PKG),-DHAVE_LIBDEFLATE)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) $(DEFLATE_PKG) 2>/dev/null)
 
 OPTFLAGS ?= -O2 -g
 WARNFLAGS = -Wall -Wextra -Wshadow -Wno-unused-parameter -Wformat=2

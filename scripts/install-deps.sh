@@ -9,7 +9,7 @@
 #            arm64 build)
 set -eu
 
-BUILD_PKGS="build-essential pkg-config zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev libdw-dev libelf-dev"
+BUILD_PKGS="build-essential pkg-config zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev libdw-dev libelf-dev libdeflate-dev"
 # Independent readers and the reference implementation for the tests.
 TEST_PKGS="python3 python3-libkdumpfile makedumpfile zstd"
 E2E_PKGS="qemu-system-x86 busybox-static kexec-tools cpio ndctl crash e2fsprogs"
