@@ -16,7 +16,8 @@ E2E_PKGS="qemu-system-x86 busybox-static kexec-tools cpio ndctl crash e2fsprogs"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 # Multiarch: the arm64 -dev packages install beside the amd64 ones.
 CROSS_PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user zlib1g-dev:arm64 liblzo2-dev:arm64
- libsnappy-dev:arm64 libzstd-dev:arm64 libdw-dev:arm64 libelf-dev:arm64"
+ libsnappy-dev:arm64 libzstd-dev:arm64 libdw-dev:arm64 libelf-dev:arm64
+ libdeflate-dev:arm64"
 # arm64 guests: QEMU, its virtio ROMs, and the arm64 libraries that
 # kexec-tools:arm64 (unpacked into the e2e cache, not installed) needs.
 E2E_ARM64_PKGS="qemu-system-arm ipxe-qemu libxenmisc4.17:arm64 liblzma5:arm64"
