@@ -158,6 +158,7 @@ def guest_checks(a, out):
     for name, d in steps.items():
         timing[f"capture_{name}_s"] = round(float(d["end"]) - float(d["start"]), 2)
     report("INFO", "guest-timing", json.dumps(timing))
+    speed_report(out)
     kexec = open(os.path.join(out, "first-kexec.txt")).read().strip()
     want = "kexec -p -s" if a.kexec == "file" else "kexec -p;"
     ok &= check(kexec.startswith(want) and "kexec_crash_loaded=1" in kexec, "kexec-loaded", kexec)
@@ -173,6 +174,30 @@ def guest_checks(a, out):
                 "makedumpfile -F -l -d 31 /proc/vmcore > vmcore.flat: exit 0",
                 f"exit {fl}: {open(os.path.join(out, 'mdf-flat.log')).read()[-2000:]}")
     return ok
+
+
+def speed_report(out):
+    """Our wall time against Debian's on the same /proc/vmcore (TCG: a
+    ratio to read, not a threshold)."""
+    path = os.path.join(out, "capture-speed.txt")
+    if not os.path.exists(path):
+        return
+    runs = {}
+    for line in open(path):
+        f = line.split()
+        d = dict(x.split("=") for x in f[2:])
+        runs[(f[0], f[1])] = d
+    for opt in ("-c", "-l"):
+        o, d = runs.get(("makedumpfile", opt)), runs.get(("makedumpfile-debian", opt))
+        if not o or not d or o["rc"] != "0" or d["rc"] != "0":
+            report("INFO", "capture-speed", f"{opt} -d 31: not measured ({o}, {d})")
+            continue
+        to = float(o["end"]) - float(o["start"])
+        td = float(d["end"]) - float(d["start"])
+        report("INFO", "capture-speed",
+               f"{opt} -d 31 on /proc/vmcore: ours {to:.2f} s, Debian {td:.2f} s, "
+               f"ratio {to / td if td else float('nan'):.2f}; size ours {o['size']}, "
+               f"Debian {d['size']}")
 
 
 def parse_mem_usage(text):
