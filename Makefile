@@ -39,7 +39,7 @@ LIB_SRCS = \
 	writer/elf.c writer/split.c writer/reassemble.c writer/rearrange.c \
 	kernel/dmesg.c filter/mem_usage.c cli/json_report.c \
 	symbols/symbols.c symbols/name_index.c symbols/dwarf.c symbols/btf.c \
-	symbols/kallsyms.c \
+	symbols/kallsyms.c symbols/vmcoreinfo_gen.c selfcheck/selfcheck.c \
 	cli/options.c \
 	erase_info.c print_info.c
 

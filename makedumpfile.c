@@ -17,9 +17,13 @@
 #include "kernel/kernel.h"
 #include "kernel/vmcoreinfo.h"
 #include "lib/error.h"
+#include "lib/io.h"
 #include "lib/util.h"
 #include "print_info.h"
 #include "reader/source.h"
+#include "selfcheck/selfcheck.h"
+#include "symbols/symbols.h"
+#include "symbols/vmcoreinfo_gen.h"
 #include "writer/codec.h"
 #include "writer/output.h"
 #include "writer/reassemble.h"
@@ -28,6 +32,7 @@
 #include "writer/writer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +56,8 @@ struct context {
 	struct printer pr;
 	struct source *src;
 	struct vmcoreinfo *vi;
+	struct symbols *syms;		/* -x vmlinux, or the dump's kallsyms/BTF */
+	struct selfcheck *sc;		/* NULL until run */
 	struct kernel *k;
 	struct dbv_set *dbv;
 	struct filter *filter;
@@ -118,20 +125,100 @@ static struct error *check_dump_file(const char *path, bool force)
 		   strerror(EEXIST));
 }
 
-/* -i takes precedence over the dump's note; the dump must then match it. */
+/* -x: warn about a key where the dump and the vmlinux disagree. */
+static void vmlinux_mismatch(void *arg, const char *key, const char *have,
+			     const char *gen)
+{
+	struct context *c = arg;
+
+	msg_common(&c->pr, "WARNING: VMCOREINFO has %s=%s, the vmlinux gives %s; "
+		   "using VMCOREINFO's.\n", key, have, gen);
+}
+
+/*
+ * -x: refuse a vmlinux of another build, then complete VMCOREINFO with what
+ * the vmlinux knows (or take it all from the vmlinux if the dump has none).
+ */
+static struct error *use_vmlinux(struct context *c)
+{
+	struct vmcoreinfo *gen = NULL, *merged = NULL;
+	char dump_id[128], vm_id[128], rel[UTS_FIELD_LEN];
+	uint64_t kaslr = 0;
+	struct error *err;
+	size_t len;
+	char *text;
+
+	if (c->vi)
+		vi_hex(c->vi, "KERNELOFFSET", &kaslr);
+	err = symbols_new(&c->syms);
+	if (!err)
+		err = symbols_add_vmlinux(c->syms, c->opt.vmlinux, kaslr);
+	if (err)
+		return err;
+	if (c->vi && vi_string(c->vi, "BUILD-ID", dump_id, sizeof(dump_id)) &&
+	    symbols_vmlinux_build_id(c->syms, vm_id, sizeof(vm_id)) &&
+	    strcmp(dump_id, vm_id))
+		return ERR(ERR_RELEASE,
+			   "The vmlinux %s (build ID %s) is not the kernel of %s (build ID %s).",
+			   c->opt.vmlinux, vm_id, c->src->path, dump_id);
+	err = symbols_vmlinux_release(c->syms, rel, sizeof(rel));
+	if (err)
+		return error_wrap(err, "%s", c->opt.vmlinux);
+	err = vmcoreinfo_generate(c->syms, &text, &len);
+	if (err)
+		return error_wrap(err, "%s", c->opt.vmlinux);
+	err = vmcoreinfo_parse(text, len, &gen);
+	free(text);
+	if (err)
+		return err;
+	if (!c->vi) {
+		c->vi = gen;
+	} else {
+		err = vmcoreinfo_merge(c->vi, gen, vmlinux_mismatch, c, &merged);
+		vmcoreinfo_free(gen);
+		if (err)
+			return err;
+		vmcoreinfo_free(c->vi);
+		c->vi = merged;
+	}
+	return symbols_add_vmcoreinfo(c->syms, c->vi);
+}
+
+/*
+ * -i takes precedence over the dump's note (values of the running kernel
+ * excepted, see vmcoreinfo_adopt_runtime); the dump must then match it.
+ */
 static struct error *load_vmcoreinfo(struct context *c)
 {
+	struct vmcoreinfo *file = NULL, *note = NULL;
 	const char *text;
+	struct error *err;
 	size_t len;
 
-	if (c->opt.vmcoreinfo_in)
-		return vmcoreinfo_read_file(c->opt.vmcoreinfo_in, &c->vi);
 	text = source_vmcoreinfo(c->src, &len);
-	if (!text)
+	if (c->opt.vmcoreinfo_in) {
+		err = vmcoreinfo_read_file(c->opt.vmcoreinfo_in, &file);
+		if (err || !text) {
+			c->vi = file;
+			return err;
+		}
+		err = vmcoreinfo_parse(text, len, &note);
+		if (!err)
+			err = vmcoreinfo_adopt_runtime(file, note, &c->vi);
+		vmcoreinfo_free(file);
+		vmcoreinfo_free(note);
+		return err;
+	}
+	if (text) {
+		err = vmcoreinfo_parse(text, len, &c->vi);
+		if (err)
+			return err;
+	} else if (!c->opt.vmlinux) {
 		return ERR(ERR_FORMAT,
 			   "%s has no VMCOREINFO note; give one with -i VMCOREINFO",
 			   c->src->path);
-	return vmcoreinfo_parse(text, len, &c->vi);
+	}
+	return c->opt.vmlinux ? use_vmlinux(c) : NULL;
 }
 
 /* The notes the output carries: the input's, plus VMCOREINFO if -i supplied it. */
@@ -140,7 +227,7 @@ static struct error *build_notes(struct context *c)
 	const struct source *src = c->src;
 	size_t add = 0, name = ROUND_UP(sizeof("VMCOREINFO"), 4);
 
-	if (c->opt.vmcoreinfo_in && !src->note_info.has_vmcoreinfo)
+	if ((c->opt.vmcoreinfo_in || c->opt.vmlinux) && !src->note_info.has_vmcoreinfo)
 		add = 12 + name + ROUND_UP(c->vi->len, 4);
 	c->notes_size = src->notes_size + add;
 	if (!c->notes_size)
@@ -172,7 +259,20 @@ static struct error *check_release(struct context *c)
 {
 	const char *mem_release = (const char *)c->k->utsname + 2 * UTS_FIELD_LEN;
 
-	if (!c->opt.vmcoreinfo_in || !mem_release[0])
+	if (!mem_release[0])
+		return NULL;
+	if (c->opt.vmlinux && c->syms) {
+		char rel[UTS_FIELD_LEN];
+		struct error *err = symbols_vmlinux_release(c->syms, rel, sizeof(rel));
+
+		if (err)
+			return err;
+		if (strncmp(mem_release, rel, UTS_FIELD_LEN))
+			return ERR(ERR_RELEASE,
+				   "The kernel version of %s (%s) doesn't match the vmlinux %s (%s).",
+				   c->src->path, mem_release, c->opt.vmlinux, rel);
+	}
+	if (!c->opt.vmcoreinfo_in)
 		return NULL;
 	if (strncmp(mem_release, c->k->release, UTS_FIELD_LEN))
 		return ERR(ERR_RELEASE,
@@ -410,6 +510,38 @@ static void print_saved(struct context *c)
 	msg_common(&c->pr, "and %s.\n", c->out_names[i]);
 }
 
+/*
+ * The classification self-check (selfcheck.h): never fails the run; what
+ * it cannot do it says in the report and -D.
+ */
+static void run_selfcheck(struct context *c, uint64_t kern_data)
+{
+	const struct kdump_input_info *in = c->src->kdump;
+	unsigned int input_level = in && in->dump_level > 0 ? (unsigned int)in->dump_level : 0;
+	struct error *err = NULL;
+
+	c->sc = calloc(1, sizeof(*c->sc));
+	if (!c->sc)
+		return;
+	if (!c->syms) {
+		err = symbols_new(&c->syms);
+		if (!err)
+			err = symbols_add_vmcoreinfo(c->syms, c->vi);
+		if (!err)
+			err = symbols_add_kernel(c->syms, c->k);
+	}
+	if (!err)
+		err = selfcheck_read(c->k, c->syms, &c->sc->k);
+	if (err) {
+		snprintf(c->sc->reason, sizeof(c->sc->reason), "%s", err->msg);
+		error_free(err);
+	} else {
+		c->sc->available = true;
+		selfcheck_compare(c->sc, &c->stats, c->dump_level, input_level, kern_data);
+	}
+	selfcheck_print(&c->pr, c->sc);
+}
+
 static int run_dump(struct context *c)
 {
 	struct error *err;
@@ -438,6 +570,9 @@ static int run_dump(struct context *c)
 		return rc;
 	}
 	print_report(&c->pr, &c->stats);
+	if (c->k && c->have_stats)
+		run_selfcheck(c, c->stats.original - MIN(stats_excluded(&c->stats),
+							 c->stats.original));
 	if (c->incomplete) {
 		msg_common(&c->pr, "This is an incomplete dumpfile, but might analyzable.\n");
 		return EXIT_FAILED;
@@ -659,6 +794,52 @@ static int run_mem_usage(struct context *c)
 	if (err)
 		return fail(c, err);
 	mem_usage_print(&c->pr, &c->stats, c->k->page_size);
+	run_selfcheck(c, mem_usage_kern_data(&c->stats));
+	return EXIT_COMPLETED;
+}
+
+/* ---- -g: VMCOREINFO from a vmlinux ---- */
+
+static struct error *write_vmcoreinfo_file(struct context *c, const char *text,
+					   size_t len)
+{
+	const char *path = c->opt.vmcoreinfo_out;
+	struct error *err = check_dump_file(path, c->opt.force);
+	int fd;
+
+	if (err)
+		return err;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+		  (c->opt.force ? 0 : O_EXCL), 0600);
+	if (fd < 0)
+		return ERR_ERRNO(ERR_IO, errno, "Can't open the vmcoreinfo file(%s). %s",
+				 path, strerror(errno));
+	err = write_full(fd, text, len, path);
+	if (close(fd) != 0 && !err)
+		err = ERR_ERRNO(ERR_IO, errno, "Can't write the vmcoreinfo file(%s). %s",
+				path, strerror(errno));
+	if (err)
+		unlink(path);
+	return err;
+}
+
+static int run_generate(struct context *c)
+{
+	struct error *err;
+	char *text = NULL;
+	size_t len;
+
+	err = symbols_new(&c->syms);
+	if (!err)
+		err = symbols_add_vmlinux(c->syms, c->opt.vmlinux, 0);
+	if (!err)
+		err = vmcoreinfo_generate(c->syms, &text, &len);
+	if (!err)
+		err = write_vmcoreinfo_file(c, text, len);
+	free(text);
+	if (err)
+		return fail(c, err);
+	msg_common(&c->pr, "The vmcoreinfo is saved to %s.\n", c->opt.vmcoreinfo_out);
 	return EXIT_COMPLETED;
 }
 
@@ -699,6 +880,7 @@ static struct error *write_json(struct context *c, int rc)
 		.stats = c->have_stats ? &c->stats : NULL,
 		.mem_usage = o->mode == MODE_MEM_USAGE,
 		.dbv = c->dbv,
+		.selfcheck = c->sc,
 		.ranges = o->split && c->have_stats ? c->ranges : NULL,
 		.records = c->records,
 		.write_bytes = c->stats.write_bytes,
@@ -735,14 +917,13 @@ static bool unsupported(struct context *c)
 {
 	const struct options *o = &c->opt;
 
-	if (!(o->vmlinux || o->mode == MODE_GENERATE || o->config || o->eppic ||
+	if (!(o->config || o->eppic ||
 	      o->xen_exclude || o->xen_syms || o->xen_vmcoreinfo || o->has_diskset ||
 	      o->has_extension || o->exclude_vmemmap))
 		return false;
 	msg_common(&c->pr, "%s is not available in this build: it reads no "
-		   "vmlinux debug information, Xen or sadump dumps, or extensions. "
+		   "Xen or sadump dumps, or extensions. "
 		   "Give the kernel's layout with -i VMCOREINFO.\n",
-		   o->vmlinux ? "-x" : o->mode == MODE_GENERATE ? "-g" :
 		   o->config ? "--config" : o->eppic ? "--eppic" :
 		   o->exclude_vmemmap ? "-e" : o->has_diskset ? "--diskset" :
 		   o->has_extension ? "--extension" : "Xen support");
@@ -805,6 +986,9 @@ static int run(struct context *c, int argc, char **argv)
 	case MODE_MEM_USAGE:
 		rc = run_mem_usage(c);
 		break;
+	case MODE_GENERATE:
+		rc = run_generate(c);
+		break;
 	default:
 		rc = run_dump(c);
 		break;
@@ -834,6 +1018,8 @@ static void cleanup(struct context *c)
 	filter_destroy(c->filter);
 	dbv_free(c->dbv);
 	kernel_close(c->k);
+	symbols_free(c->syms);
+	free(c->sc);
 	vmcoreinfo_free(c->vi);
 	source_close(c->src);
 	eraseinfo_release(&c->erase);

@@ -4,6 +4,7 @@
 #include "../filter/mem_usage.h"
 #include "../lib/error.h"
 #include "../print_info.h"
+#include "../selfcheck/selfcheck.h"
 #include "../writer/split.h"
 
 #include <errno.h>
@@ -199,6 +200,43 @@ static void write_dbv(struct jw *w, const struct run_report *r)
 	jw_close(w, '}');
 }
 
+static void write_selfcheck(struct jw *w, const struct selfcheck *sc)
+{
+	jw_open(w, "self_check", '{');
+	jw_bool(w, "available", sc->available);
+	if (!sc->available) {
+		jw_str(w, "reason", sc->reason);
+		jw_close(w, '}');
+		return;
+	}
+	jw_str(w, "source", sc->k.source);
+	jw_u64(w, "warnings", sc->warnings);
+	jw_open(w, "classes", '[');
+	for (int i = 0; i < SC_NR; i++) {
+		const struct sc_row *row = &sc->row[i];
+
+		jw_open(w, NULL, '{');
+		jw_str(w, "class", row->name);
+		jw_str(w, "kernel_counter", row->counter);
+		jw_bool(w, "compared", row->compared);
+		jw_u64(w, "ours", row->ours);
+		if (row->have_kernel)
+			jw_u64(w, "kernel", row->kernel);
+		else
+			jw_str(w, "kernel", NULL);
+		jw_u64(w, "tolerance", row->tolerance);
+		jw_bool(w, "agrees", row->ok);
+		jw_str(w, "not_compared_because", row->why);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	if (sc->k.have_nr_free)
+		jw_u64(w, "kernel_nr_free_pages", sc->k.nr_free_pages);
+	if (sc->k.have_huge)
+		jw_u64(w, "kernel_hugetlb_pages", sc->k.huge_pages);
+	jw_close(w, '}');
+}
+
 static void write_report(struct jw *w, const struct run_report *r)
 {
 	const struct dump_stats *st = r->stats;
@@ -247,6 +285,8 @@ static void write_report(struct jw *w, const struct run_report *r)
 	}
 	if (st || r->dbv)
 		write_dbv(w, r);
+	if (r->selfcheck)
+		write_selfcheck(w, r->selfcheck);
 	jw_open(w, "timings", '{');
 	jw_double(w, "input_seconds", r->t_input);
 	jw_double(w, "write_seconds", r->t_write);

@@ -14,6 +14,7 @@
 struct dbv_set;
 struct dump_stats;
 struct error;
+struct selfcheck;
 struct split_range;
 
 /* Everything the report says, gathered by main. */
@@ -31,6 +32,7 @@ struct run_report {
 	const struct dump_stats *stats;	/* NULL when none */
 	bool mem_usage;			/* stats are a --mem-usage table */
 	const struct dbv_set *dbv;
+	const struct selfcheck *selfcheck;	/* NULL when not run */
 	const struct split_range *ranges;
 	uint64_t records;		/* dmesg records, -R records */
 	uint64_t write_bytes;		/* as the report counts them */

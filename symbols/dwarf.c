@@ -36,6 +36,7 @@ struct dwarf_prov {
 	Dwarf *dw;
 	uint64_t kaslr;
 	unsigned int ptr_size;
+	unsigned int machine;
 	bool indexed;
 
 	Elf_Data *symtab;
@@ -676,6 +677,11 @@ bool dwarf_provider_build_id(void *p, char *buf, size_t size)
 	return false;
 }
 
+unsigned int dwarf_provider_machine(void *p)
+{
+	return ((struct dwarf_prov *)p)->machine;
+}
+
 /* Copy @len bytes at link-time address @addr out of the section holding them. */
 static struct error *read_link_addr(struct dwarf_prov *d, uint64_t addr,
 				    void *buf, size_t len)
@@ -779,6 +785,7 @@ struct error *dwarf_provider_open(const char *path, uint64_t kaslr_offset,
 		goto fail;
 	}
 	d->ptr_size = gelf_getclass(d->elf) == ELFCLASS32 ? 4 : 8;
+	d->machine = eh.e_machine;
 	err = index_elf_symbols(d);
 	if (err)
 		goto fail;

@@ -56,6 +56,7 @@ struct dwarf_info;
 struct error *dwarf_provider_open(const char *path, uint64_t kaslr_offset,
 				  const struct provider_ops **ops, void **p);
 bool dwarf_provider_build_id(void *p, char *buf, size_t size);
+unsigned int dwarf_provider_machine(void *p);
 struct error *dwarf_provider_release(void *p, char *buf, size_t size);
 
 /* A BTF blob (copied) as a provider. */

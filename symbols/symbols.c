@@ -148,6 +148,13 @@ bool symbols_vmlinux_build_id(const struct symbols *s, char *buf,
 	return pv && dwarf_provider_build_id(pv->p, buf, size);
 }
 
+unsigned int symbols_vmlinux_machine(const struct symbols *s)
+{
+	const struct provider *pv = find_provider(s, SYM_SRC_DWARF);
+
+	return pv ? dwarf_provider_machine(pv->p) : 0;
+}
+
 struct error *symbols_vmlinux_release(const struct symbols *s, char *buf,
 				      size_t size)
 {

@@ -117,6 +117,9 @@ bool symbols_have(const struct symbols *s, enum sym_source src);
 bool symbols_vmlinux_build_id(const struct symbols *s, char *buf,
 			      size_t size);
 
+/* ELF e_machine of the added vmlinux (EM_X86_64, EM_AARCH64), 0 if none. */
+unsigned int symbols_vmlinux_machine(const struct symbols *s);
+
 /*
  * The release string the added vmlinux was built as (init_uts_ns.name.release
  * as initialised in its .data, e.g. "6.12.117+deb12-amd64") in @buf.

@@ -160,3 +160,152 @@ def test_symbols_providers_agree(t, name):
                 + ", ".join(f"{s} {got['symbol:' + s]} vs {syms[s]}" for s in bad[:5]))
         t.check(not missing, f"{len(missing)} symbols missing: {missing[:5]}")
         t.log(f"{len(sample)} of {len(syms)} /proc/kallsyms names checked")
+
+
+# ---- -g / -i / -x on the fixture kernels ------------------------------------
+
+# Keys of the running kernel that -g cannot know (vmcoreinfo_gen.c): left
+# out, or (SYMBOL(mem_section)) the variable's address instead of its value.
+GEN_RUNTIME = {
+    "KERNELOFFSET", "CRASHTIME", "SYMBOL(mem_section)", "SYMBOL(vmemmap)",
+    "NUMBER(phys_base)", "NUMBER(pgtable_l5_enabled)", "NUMBER(sme_mask)",
+    "NUMBER(VMALLOC_START)", "NUMBER(kimage_voffset)", "NUMBER(PHYS_OFFSET)",
+    "NUMBER(TCR_EL1_T1SZ)", "NUMBER(KERNELPACMASK)",
+    # arm64 layout macros of CONFIG_ARM64_VA_BITS: no trace in DWARF
+    "NUMBER(VA_BITS)", "NUMBER(VMALLOC_END)", "NUMBER(VMEMMAP_START)",
+    "NUMBER(VMEMMAP_END)", "NUMBER(MODULES_VADDR)", "NUMBER(MODULES_END)",
+}
+
+
+def _read_vi(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                out[k] = v
+    return out
+
+
+def _ours(args):
+    import tools
+    return tools.run_tool(tools.require_ours(), args)
+
+
+@parametrize(symfx.all_fixtures, heavy=True)
+def test_generate_vmcoreinfo_round_trip(t, name):
+    """-g from the fixture kernel's vmlinux gives the dump's own VMCOREINFO
+    value for every key both have (SYMBOL()s moved by the dump's
+    KERNELOFFSET), and leaves out only values of the running kernel."""
+    core = symfx.vmcore(name)
+    note = symfx.vmcoreinfo(core)
+    vmlinux = symfx.vmlinux(note["OSRELEASE"])
+    out = os.path.join(t.tmp, "gen.vmcoreinfo")
+    r = _ours(["-g", out, "-x", str(vmlinux)])
+    assert r.rc == 0, r.describe()
+    t.check_equal(oct(os.stat(out).st_mode & 0o777), "0o600", "file mode")
+    gen = _read_vi(out)
+    koff = int(note.get("KERNELOFFSET", "0"), 16)
+    same = 0
+    for k, v in gen.items():
+        if k not in note:
+            t.fail_soft(f"-g wrote {k}={v}, which the kernel did not export")
+            continue
+        if k == "SYMBOL(mem_section)":
+            continue
+        if k.startswith("SYMBOL("):
+            v = format((int(v, 16) + koff) % (1 << 64), "x")
+        t.check_equal(v, note[k], k)
+        same += v == note[k]
+    missing = [k for k in note if k not in gen]
+    t.check(not [k for k in missing if k not in GEN_RUNTIME],
+            f"-g left out build keys: {[k for k in missing if k not in GEN_RUNTIME]}")
+    t.log(f"{same} keys equal to the dump's, {len(missing)} runtime keys left out: "
+          + " ".join(missing))
+
+
+@parametrize(lambda: [p for p in symfx.all_fixtures() if p[0] in ("ram-6.1", "ram-6.12")],
+             heavy=True, weight=2.0)
+def test_vmcoreinfo_file_and_vmlinux_dumps(t, name):
+    """-i with the -g file and -x with the vmlinux write the same dump as the
+    dump's own VMCOREINFO (runtime values taken from the note, SYMBOL()s
+    moved by KERNELOFFSET)."""
+    core = symfx.vmcore(name)
+    note = symfx.vmcoreinfo(core)
+    vmlinux = symfx.vmlinux(note["OSRELEASE"])
+    gen = os.path.join(t.tmp, "gen.vmcoreinfo")
+    assert _ours(["-g", gen, "-x", str(vmlinux)]).rc == 0
+    outs = {}
+    for tag, extra in (("note", []), ("i", ["-i", gen]), ("x", ["-x", str(vmlinux)])):
+        outs[tag] = os.path.join(t.tmp, tag + ".kdump")
+        r = _ours(["-d", "31", "-l"] + extra + [str(core), outs[tag]])
+        assert r.rc == 0, r.describe()
+        t.check("WARNING" not in r.text, f"{tag}: {r.text[-500:]}")
+    for tag in ("i", "x"):
+        with open(outs["note"], "rb") as a, open(outs[tag], "rb") as b:
+            t.check(a.read() == b.read(), f"-{tag} output differs from the plain run")
+        os.unlink(outs[tag])
+
+
+def _patched_copy(core, dst, edits):
+    """Copy @core to @dst replacing, inside its VMCOREINFO note, each key
+    line's bytes (same length) by another."""
+    with open(core, "rb") as f:
+        head = bytearray(f.read(4 << 20))
+    i = head.find(b"VMCOREINFO\0")
+    for old, new in edits:
+        assert len(old) == len(new)
+        j = head.find(old, i)
+        assert j > 0, old
+        head[j:j + len(old)] = new
+    with open(core, "rb") as f, open(dst, "wb") as o:
+        o.write(head)
+        f.seek(len(head))
+        while True:
+            b = f.read(8 << 20)
+            if not b:
+                break
+            o.write(b)
+
+
+@parametrize(lambda: [p for p in symfx.all_fixtures() if p[0] == "ram-6.12"], heavy=True,
+             weight=2.0)
+def test_vmlinux_completes_and_checks_vmcoreinfo(t, name):
+    """-x fills keys the dump's VMCOREINFO lacks (SIZE(page), OFFSET(page.lru)
+    renamed away: the run fails without -x and gives the plain output with
+    it), warns naming a key whose value disagrees, and a vmlinux of another
+    kernel is refused with exit 2 (by build ID, and by release when the
+    dump carries no BUILD-ID)."""
+    core = symfx.vmcore(name)
+    note = symfx.vmcoreinfo(core)
+    vmlinux = symfx.vmlinux(note["OSRELEASE"])
+    plain = os.path.join(t.tmp, "plain")
+    assert _ours(["-d", "31", "-l", str(core), plain]).rc == 0
+    lacking = os.path.join(t.tmp, "lacking.vmcore")
+    _patched_copy(core, lacking, [(b"SIZE(page)=", b"SIZE(pagX)="),
+                                  (b"OFFSET(page.lru)=", b"OFFSET(pagX.lru)="),
+                                  (b"OFFSET(latched_seq.val)=8", b"OFFSET(latched_seq.val)=9")])
+    r = _ours(["-d", "31", "-l", lacking, os.path.join(t.tmp, "fails")])
+    t.check(r.rc == 1, "without -x the lacking dump must fail: " + r.describe())
+    out = os.path.join(t.tmp, "filled")
+    r = _ours(["-d", "31", "-l", "-x", str(vmlinux), lacking, out])
+    assert r.rc == 0, r.describe()
+    t.check("OFFSET(latched_seq.val)=9, the vmlinux gives 8" in r.text,
+            "mismatch warning: " + r.text[-600:])
+    # the output carries the input's (changed) note: compare the reports
+    import tools
+    s1 = tools.parse_report(_ours(["-d", "31", "-l", "--message-level", "31", "-f", str(core), plain]).stdout)
+    s2 = tools.parse_report(_ours(["-d", "31", "-l", "--message-level", "31", "-f", "-x", str(vmlinux), lacking, out]).stdout)
+    t.check_equal(s2, s1, "report with the filled VMCOREINFO")
+    os.unlink(out)
+    # another kernel's vmlinux
+    other = "6.1.0-56-amd64" if "6.12" in note["OSRELEASE"] else "6.12.117+deb12-amd64"
+    wrong = symfx.vmlinux(other)
+    r = _ours(["-d", "31", "-x", str(wrong), str(core), os.path.join(t.tmp, "w1")])
+    t.check(r.rc == 2 and "build ID" in r.text, "build-id mismatch: " + r.describe())
+    noid = os.path.join(t.tmp, "noid.vmcore")
+    os.unlink(lacking)
+    _patched_copy(core, noid, [(b"BUILD-ID=", b"BUILD-XX=")])
+    r = _ours(["-d", "31", "-x", str(wrong), noid, os.path.join(t.tmp, "w2")])
+    t.check(r.rc == 2 and "doesn't match the vmlinux" in r.text, "release mismatch: " + r.describe())
+    os.unlink(noid)
