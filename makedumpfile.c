@@ -511,6 +511,29 @@ static void print_saved(struct context *c)
 }
 
 /*
+ * Symbols and types of the dumped kernel: the vmlinux's (-x, with
+ * VMCOREINFO) or, without one, VMCOREINFO and the dump's kallsyms and BTF.
+ * Made once; needs the kernel model.
+ */
+static struct error *need_symbols(struct context *c)
+{
+	struct error *err;
+
+	if (c->syms)
+		return NULL;
+	err = symbols_new(&c->syms);
+	if (!err)
+		err = symbols_add_vmcoreinfo(c->syms, c->vi);
+	if (!err)
+		err = symbols_add_kernel(c->syms, c->k);
+	if (err) {
+		symbols_free(c->syms);
+		c->syms = NULL;
+	}
+	return err;
+}
+
+/*
  * The classification self-check (selfcheck.h): never fails the run; what
  * it cannot do it says in the report and -D.
  */
@@ -523,13 +546,7 @@ static void run_selfcheck(struct context *c, uint64_t kern_data)
 	c->sc = calloc(1, sizeof(*c->sc));
 	if (!c->sc)
 		return;
-	if (!c->syms) {
-		err = symbols_new(&c->syms);
-		if (!err)
-			err = symbols_add_vmcoreinfo(c->syms, c->vi);
-		if (!err)
-			err = symbols_add_kernel(c->syms, c->k);
-	}
+	err = need_symbols(c);
 	if (!err)
 		err = selfcheck_read(c->k, c->syms, &c->sc->k);
 	if (err) {

@@ -140,6 +140,8 @@ struct error *sym_address(const struct symbols *s, const char *name,
 /*
  * A global variable: address and type (DWARF, or a BTF VAR).  kallsyms
  * alone gives no type: then the error is ERR_NOTFOUND naming the symbol.
+ * Note: the kernel's BTF has VARs for per-cpu variables only, so without a
+ * vmlinux other globals have an address but no type.
  */
 struct error *sym_variable(struct symbols *s, const char *name,
 			   uint64_t *addr, const struct sym_type **type);

@@ -18,7 +18,8 @@ from harness import parametrize, skip
 
 REPO = tools.REPO
 BUILD = Path(os.environ.get("BUILD") or (REPO / "build"))
-TARGETS = ["elf", "kdump", "vmcoreinfo", "pgtable", "kernel", "options", "notes", "devmap"]
+TARGETS = ["elf", "kdump", "vmcoreinfo", "pgtable", "kernel", "options", "notes", "devmap",
+           "btf", "kallsyms"]
 # Generous: the whole set takes seconds; a hang would take forever.
 TIMEOUT = 600
 def _generated_seeds(t):

@@ -309,3 +309,56 @@ def test_vmlinux_completes_and_checks_vmcoreinfo(t, name):
     r = _ours(["-d", "31", "-x", str(wrong), noid, os.path.join(t.tmp, "w2")])
     t.check(r.rc == 2 and "doesn't match the vmlinux" in r.text, "release mismatch: " + r.describe())
     os.unlink(noid)
+
+
+@parametrize(symfx.all_fixtures, heavy=True)
+def test_kallsyms_decoder_on_vmlinux(t, name):
+    """The kallsyms decoder on the tables inside the fixture kernel's
+    vmlinux (link-time; x86_64 and arm64, whatever the dump reader handles):
+    the address of every 50th symbol of the captured /proc/kallsyms equals
+    the vmlinux's ELF symbol table."""
+    core = symfx.vmcore(name)
+    note = symfx.vmcoreinfo(core)
+    vmlinux = symfx.vmlinux(note["OSRELEASE"])
+    import fixtures
+    ks_file = fixtures.fixture_dir() / (name + ".kallsyms.zst")
+    if not ks_file.is_file():
+        skip(f"{ks_file} is absent")
+    text = subprocess.run(["zstd", "-dc", str(ks_file)], stdout=subprocess.PIPE,
+                          text=True, check=True).stdout
+    count = {}
+    for p in (line.split() for line in text.splitlines()):
+        if len(p) == 3 and p[1] in "TtDdRrBb":
+            count[p[2]] = count.get(p[2], 0) + 1
+    # static names that occur more than once need not pick the same one
+    names = sorted(n for n, c in count.items() if c == 1)[::50]
+    qs = ["symbol:" + n for n in names]
+    dec = symfx.query(["-K", vmlinux], qs)
+    elf = symfx.query(["-x", vmlinux], qs)
+    both = [q for q in qs if elf[q][0] is not None]
+    bad = [q for q in both if dec[q][0] != elf[q][0]]
+    t.check(len(both) > len(qs) * 0.9, f"only {len(both)} of {len(qs)} in the symbol table")
+    t.check(not bad, f"{len(bad)} differ: " + ", ".join(f"{q} {dec[q]} vs {elf[q]}" for q in bad[:5]))
+    t.log(f"{len(both)} symbols compared")
+
+
+@parametrize(symfx.all_fixtures, heavy=True)
+def test_btf_section_equals_dwarf(t, name):
+    """The BTF parser on the vmlinux's own .BTF section (the blob the dump
+    holds between __start_BTF and __stop_BTF) answers every type question of
+    the dump's VMCOREINFO and EXTRA exactly as DWARF does (x86_64 and
+    arm64)."""
+    core = symfx.vmcore(name)
+    note = symfx.vmcoreinfo(core)
+    vmlinux = symfx.vmlinux(note["OSRELEASE"])
+    qs = [q for q in list(symfx.vmcoreinfo_queries(note)) + EXTRA
+          if not q.startswith("symbol:") and q not in ALIASES and q not in NO_BTF]
+    btf = symfx.query(["-b", vmlinux], qs)
+    dwarf = symfx.query(["-x", vmlinux], qs)
+    same = 0
+    for q in qs:
+        if q.startswith("number:") and (btf[q][0] is None) and (dwarf[q][0] is None):
+            continue    # a macro: neither knows it
+        t.check_equal(btf[q][0], dwarf[q][0], q)
+        same += btf[q][0] == dwarf[q][0]
+    t.log(f"{same} answers equal")

@@ -59,10 +59,12 @@ def vmlinux(release):
     1 GB download) unless MDF_NO_DBG=1; skips when it cannot be had."""
     arch = arch_of(release)
     cache = Path(os.environ.get("MDF_E2E_CACHE") or Path.home() / ".cache" / "mdf-e2e")
-    d = cache / "dbg" / ("" if arch == "amd64" else arch)
-    p = d / ("vmlinux-" + release.replace("+", "_"))
+    name = "vmlinux-" + release.replace("+", "_")
+    p = cache / "dbg" / "fixtures" / arch / name
     if p.is_file():
         return p
+    if arch == "amd64" and (cache / "dbg" / name).is_file():
+        return cache / "dbg" / name        # the e2e's own copy
     if os.environ.get("MDF_NO_DBG") == "1":
         skip(f"{p} absent and MDF_NO_DBG=1 (get it with {FETCH} {release} {arch})")
     with fixtures.locked(cache / "dbg" / ".lock-fetch"):

@@ -7,6 +7,8 @@
  *     -x  add the vmlinux (DWARF); KASLR offset from the dump if -d given
  *     -d  open a dump; -V add its VMCOREINFO; -k add kallsyms/BTF from it
  *     -b  add the .BTF section of an ELF file (or a raw BTF blob)
+ *     -K  add kallsyms decoded from the tables inside a vmlinux file
+ *         (link-time addresses; tests the decoder without a dump)
  *   QUERY: size:NAME offset:TYPE.MEMBER length:NAME number:NAME
  *          symbol:NAME member:TYPE.MEMBER (offset,size,bits,kind)
  *          var:NAME (address, kind, size) kind:TYPE
@@ -74,6 +76,145 @@ out:
 	if (elf)
 		elf_end(elf);
 	close(fd);
+	return err;
+}
+
+/* Bytes at link-time address @addr of an ELF file's allocated sections. */
+static uint8_t *elf_bytes(Elf *elf, uint64_t addr, size_t len)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		uint8_t *out;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    addr < sh.sh_addr || addr - sh.sh_addr >= sh.sh_size)
+			continue;
+		len = len < sh.sh_size - (addr - sh.sh_addr) ? len : sh.sh_size - (addr - sh.sh_addr);
+		d = elf_getdata(scn, NULL);
+		out = malloc(len + 1);
+		if (!d || !out)
+			return NULL;
+		memcpy(out, (uint8_t *)d->d_buf + (addr - sh.sh_addr), len);
+		return out;
+	}
+	return NULL;
+}
+
+/*
+ * A relocatable kernel (arm64) leaves pointers in its data 0 in the file:
+ * the value is the addend of the R_*_RELATIVE entry for that place.
+ */
+static uint64_t rela_addend(Elf *elf, uint64_t where)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA || !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Rela r;
+
+			if (gelf_getrela(d, (int)i, &r) && r.r_offset == where)
+				return (uint64_t)r.r_addend;
+		}
+	}
+	return 0;
+}
+
+static struct error *add_kallsyms_file(struct symbols *s, const char *path)
+{
+	static const char *const syms[] = { "kallsyms_names", "kallsyms_token_table",
+		"kallsyms_token_index", "kallsyms_offsets", "kallsyms_num_syms",
+		"kallsyms_relative_base", "kallsyms_markers", "kallsyms_seqs_of_names" };
+	uint64_t a[8] = { 0 }, stext, want;
+	struct kallsyms_tables t = { 0 };
+	const struct provider_ops *ops;
+	struct symbols *tmp;
+	struct error *err;
+	uint8_t *num, *base;
+	void *p;
+	int fd = open(path, O_RDONLY);
+	Elf *elf;
+
+	err = symbols_new(&tmp);
+	if (!err)
+		err = symbols_add_vmlinux(tmp, path, 0);
+	for (int i = 0; !err && i < 8; i++) {
+		err = sym_address(tmp, syms[i], &a[i], NULL);
+		if (err && i >= 6) {
+			error_free(err);
+			err = NULL;
+		}
+	}
+	if (err || fd < 0)
+		return err ? err : ERR(ERR_IO, "open %s", path);
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	/* each table runs to the next one (at most 64 MiB) */
+	size_t len[4];
+	for (int i = 0; i < 4; i++) {
+		uint64_t end = a[i] + (64u << 20);
+
+		for (int j = 0; j < 8; j++)
+			if (a[j] > a[i] && a[j] < end)
+				end = a[j];
+		len[i] = (size_t)(end - a[i]);
+	}
+	num = elf_bytes(elf, a[4], 4);
+	base = elf_bytes(elf, a[5], 8);
+	t.names = elf_bytes(elf, a[0], len[0]);
+	t.names_len = len[0];
+	t.token_table = elf_bytes(elf, a[1], len[1]);
+	t.token_table_len = len[1];
+	t.token_index = elf_bytes(elf, a[2], 512);
+	t.token_index_len = 512;
+	if (!num || !base || !t.names || !t.token_table || !t.token_index)
+		return ERR(ERR_FORMAT, "%s: kallsyms tables not found", path);
+	memcpy(&t.num_syms, num, 4);
+	memcpy(&t.relative_base, base, 8);
+	if (!t.relative_base)
+		t.relative_base = rela_addend(elf, a[5]);
+	t.offsets_len = (size_t)t.num_syms * 4;
+	t.offsets = elf_bytes(elf, a[3], t.offsets_len);
+	if (!t.offsets)
+		return ERR(ERR_FORMAT, "%s: kallsyms_offsets not found", path);
+	/* the encoding that puts _stext where the symbol table does */
+	err = sym_address(tmp, "_stext", &want, NULL);
+	for (int abs = 0; !err && abs < 2; abs++) {
+		t.absolute_percpu = abs;
+		err = kallsyms_provider_new(&t, &ops, &p);
+		if (err)
+			break;
+		struct error *e2 = ops->address(p, "_stext", &stext);
+
+		if (!e2 && stext == want) {
+			err = symbols_attach(s, ops, p);
+			fprintf(stderr, "symquery: kallsyms encoding %s\n",
+				abs ? "absolute per-cpu" : "relative");
+			goto out;
+		}
+		error_free(e2);
+		ops->destroy(p);
+	}
+	if (!err)
+		err = ERR(ERR_FORMAT, "%s: _stext decodes to neither encoding", path);
+out:
+	free(num);
+	free(base);
+	free((void *)t.names);
+	free((void *)t.token_table);
+	free((void *)t.token_index);
+	free((void *)t.offsets);
+	elf_end(elf);
+	close(fd);
+	symbols_free(tmp);
 	return err;
 }
 
@@ -171,7 +312,7 @@ static void query(struct symbols *s, const char *q)
 
 int main(int argc, char **argv)
 {
-	const char *vmlinux = NULL, *dump = NULL, *btf = NULL;
+	const char *vmlinux = NULL, *dump = NULL, *btf = NULL, *ksfile = NULL;
 	struct vmcoreinfo *vi = NULL;
 	struct source *src = NULL;
 	struct kernel *k = NULL;
@@ -181,11 +322,12 @@ int main(int argc, char **argv)
 	bool add_vi = false, add_kernel = false;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "x:d:b:Vk")) != -1) {
+	while ((opt = getopt(argc, argv, "x:d:b:K:Vk")) != -1) {
 		switch (opt) {
 		case 'x': vmlinux = optarg; break;
 		case 'd': dump = optarg; break;
 		case 'b': btf = optarg; break;
+		case 'K': ksfile = optarg; break;
 		case 'V': add_vi = true; break;
 		case 'k': add_kernel = true; break;
 		default:
@@ -219,6 +361,8 @@ int main(int argc, char **argv)
 	}
 	if (!err && btf)
 		err = add_btf_file(s, btf);
+	if (!err && ksfile)
+		err = add_kallsyms_file(s, ksfile);
 	if (!err && add_kernel)
 		err = symbols_add_kernel(s, k);
 	if (err) {
