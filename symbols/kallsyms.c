@@ -29,6 +29,7 @@
 #define MAX_NAMES_BYTES (64u << 20)
 #define MAX_TOKEN_TABLE 65536
 #define MAX_BTF_BYTES (256u << 20)
+#define BTF_HDR_LEN 24
 
 struct kallsyms_prov {
 	char *arena;		/* all names, NUL-separated */
@@ -329,6 +330,55 @@ out:
 	return err;
 }
 
+/* Bytes of kernel image searched for the BTF header after _etext. */
+#define BTF_SCAN_BYTES (64u << 20)
+#define BTF_SCAN_CHUNK (1u << 20)
+
+/*
+ * kallsyms without CONFIG_KALLSYMS_ALL (Debian's arm64 6.1) lists no data
+ * symbols, __start_BTF among them.  The blob is then found after the text:
+ * the first 4-byte aligned BTF header (magic, version 1, 24-byte header,
+ * types then strings) whose whole blob parses is taken.
+ */
+static struct error *scan_for_btf(struct symbols *s, struct kernel *k,
+				  uint64_t *start, uint64_t *stop)
+{
+	uint64_t from;
+	uint8_t *buf;
+	struct error *err = sym_address(s, "_etext", &from, NULL);
+
+	if (err)
+		return err;
+	buf = malloc(BTF_SCAN_CHUNK + BTF_HDR_LEN);
+	if (!buf)
+		return ERR_OOM();
+	from = ROUND_UP(from, 4);
+	for (uint64_t off = 0; off < BTF_SCAN_BYTES; off += BTF_SCAN_CHUNK) {
+		err = kernel_read(k, from + off, buf, BTF_SCAN_CHUNK + BTF_HDR_LEN);
+		if (err)
+			break;
+		for (size_t i = 0; i < BTF_SCAN_CHUNK; i += 4) {
+			const uint8_t *h = buf + i;
+			uint64_t len;
+
+			if (load_le16(h) != 0xeb9f || h[2] != 1 || load_le32(h + 4) != BTF_HDR_LEN ||
+			    load_le32(h + 8) != 0 || load_le32(h + 16) != load_le32(h + 12))
+				continue;
+			len = BTF_HDR_LEN + (uint64_t)load_le32(h + 12) + load_le32(h + 20);
+			if (len > MAX_BTF_BYTES)
+				continue;
+			*start = from + off + i;
+			*stop = *start + len;
+			free(buf);
+			return NULL;
+		}
+	}
+	free(buf);
+	error_free(err);
+	return ERR(ERR_NOTFOUND, "no BTF header within %u MiB after _etext",
+		   BTF_SCAN_BYTES >> 20);
+}
+
 static struct error *load_btf(struct symbols *s, struct kernel *k)
 {
 	const struct provider_ops *ops;
@@ -340,6 +390,10 @@ static struct error *load_btf(struct symbols *s, struct kernel *k)
 	err = sym_address(s, "__start_BTF", &start, NULL);
 	if (!err)
 		err = sym_address(s, "__stop_BTF", &stop, NULL);
+	if (err && err->code == ERR_NOTFOUND) {
+		error_free(err);
+		err = scan_for_btf(s, k, &start, &stop);
+	}
 	if (err)
 		return error_wrap(err, "no BTF in the kernel (CONFIG_DEBUG_INFO_BTF)");
 	if (stop <= start || stop - start > MAX_BTF_BYTES)
@@ -370,7 +424,9 @@ struct error *symbols_add_kernel(struct symbols *s, struct kernel *k)
 		error_free(btf_err);
 		return err;
 	}
-	/* One is enough; the other's failure is not the caller's problem. */
+	/* One is enough; the other's failure is kept as a note for -D. */
+	if (ks_err || btf_err)
+		symbols_set_note(s, (ks_err ? ks_err : btf_err)->msg);
 	error_free(ks_err);
 	error_free(btf_err);
 	return NULL;

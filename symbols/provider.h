@@ -51,6 +51,9 @@ struct provider_ops {
 struct error *symbols_attach(struct symbols *s, const struct provider_ops *ops,
 			     void *p);
 
+/* Keep @msg as the set's note (symbols_note()). */
+void symbols_set_note(struct symbols *s, const char *msg);
+
 /* Constructors of the providers (each file's one entry point). */
 struct dwarf_info;
 struct error *dwarf_provider_open(const char *path, uint64_t kaslr_offset,

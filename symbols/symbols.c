@@ -11,6 +11,7 @@
 #include "../lib/error.h"
 #include "../lib/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@ struct symbols {
 	struct provider prov[MAX_PROVIDERS];
 	unsigned int nr_prov;
 
+	char note[256];			/* see symbols_note() */
 	struct sym_type **types;	/* interned handles */
 	size_t types_cap, nr_types;
 };
@@ -118,6 +120,16 @@ static const struct provider *find_provider(const struct symbols *s,
 		if (s->prov[i].ops->src == src)
 			return &s->prov[i];
 	return NULL;
+}
+
+void symbols_set_note(struct symbols *s, const char *msg)
+{
+	snprintf(s->note, sizeof(s->note), "%s", msg);
+}
+
+const char *symbols_note(const struct symbols *s)
+{
+	return s->note;
 }
 
 bool symbols_have(const struct symbols *s, enum sym_source src)

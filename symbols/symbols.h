@@ -107,6 +107,12 @@ struct error *symbols_add_vmlinux(struct symbols *s, const char *path,
  */
 struct error *symbols_add_kernel(struct symbols *s, struct kernel *k);
 
+/*
+ * Why symbols_add_kernel() found only one of kallsyms and BTF, or "" when
+ * it found both (for -D).
+ */
+const char *symbols_note(const struct symbols *s);
+
 /* Is a provider of this kind in the set? */
 bool symbols_have(const struct symbols *s, enum sym_source src);
 

@@ -118,3 +118,14 @@ def vmcoreinfo_queries(vi):
             v = format(int(v, 16), "x")
         out[f"{kind}:{name}"] = v
     return out
+
+
+def kallsyms_without_data(name):
+    """Does the fixture's captured /proc/kallsyms list no data symbols
+    (a kernel without CONFIG_KALLSYMS_ALL, like Debian's arm64 6.1)?"""
+    f = fixtures.fixture_dir() / (name + ".kallsyms.zst")
+    if not f.is_file():
+        return False
+    text = subprocess.run(["zstd", "-dc", str(f)], stdout=subprocess.PIPE, text=True,
+                          check=True).stdout
+    return len(re.findall(r"^[0-9a-f]+ [DdBbRr] ", text, re.M)) < 100

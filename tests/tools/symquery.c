@@ -363,8 +363,11 @@ int main(int argc, char **argv)
 		err = add_btf_file(s, btf);
 	if (!err && ksfile)
 		err = add_kallsyms_file(s, ksfile);
-	if (!err && add_kernel)
+	if (!err && add_kernel) {
 		err = symbols_add_kernel(s, k);
+		if (!err && *symbols_note(s))
+			fprintf(stderr, "symquery: note: %s\n", symbols_note(s));
+	}
 	if (err) {
 		fprintf(stderr, "symquery: %s\n", err->msg);
 		error_free(err);
