@@ -16,6 +16,7 @@ for t in "$@"; do
 	seeds=""
 	[ -d "$here/corpus/$t" ] && seeds="$seeds $here/corpus/$t"
 	[ -d "$build/seeds/$t" ] && seeds="$seeds $build/seeds/$t"
+	[ -d "$here/regress/$t" ] && seeds="$seeds $here/regress/$t"
 	case $t in
 	kernel) d=vmcoreinfo ;;
 	*) d=$t ;;

@@ -1,12 +1,17 @@
 #!/usr/bin/python3
-"""Seeds for fuzz_btf and fuzz_kallsyms: small well-formed inputs (and a
-few near misses) written to DIR/btf and DIR/kallsyms.  The committed
-fuzz/regress/{btf,kallsyms} were made with it:
+"""Seeds for fuzz_btf, fuzz_kallsyms and fuzz_dwarf: small well-formed
+inputs (and a few near misses) written to DIR/btf, DIR/kallsyms and
+DIR/dwarf (tests/integration/data/symtypes.c built with cc -g in DWARF 4
+and 5, optimised, and cut short).  The committed fuzz/regress/{btf,
+kallsyms,dwarf} were made with it:
     fuzz/symbols-seeds.py fuzz/regress"""
 
 import os
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 
 
 class Btf:
@@ -97,6 +102,25 @@ def kallsyms_seed(variant):
     return head + bytes(enc) + bytes(table) + offs + b"".join(struct.pack("<H", i) for i in index)
 
 
+def dwarf_seeds(d):
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                       "integration", "data", "symtypes.c")
+    if not shutil.which("cc"):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, flags in enumerate((["-gdwarf-5", "-O0"], ["-gdwarf-4", "-O2"],
+                                   ["-gdwarf-5", "-O0", "-DPRINT_TRUTH"])):
+            exe = os.path.join(tmp, "x")
+            subprocess.run(["cc"] + flags + ["-o", exe, src], check=True)
+            with open(exe, "rb") as f:
+                data = f.read()
+            with open(os.path.join(d, f"seed-{i}"), "wb") as f:
+                f.write(data)
+            if i == 0:
+                with open(os.path.join(d, "seed-cut"), "wb") as f:
+                    f.write(data[: len(data) * 2 // 3])
+
+
 def main():
     out = sys.argv[1]
     for sub, fn, n in (("btf", btf_seed, 4), ("kallsyms", kallsyms_seed, 3)):
@@ -105,6 +129,8 @@ def main():
         for v in range(n):
             with open(os.path.join(d, f"seed-{v}"), "wb") as f:
                 f.write(fn(v))
+    os.makedirs(os.path.join(out, "dwarf"), exist_ok=True)
+    dwarf_seeds(os.path.join(out, "dwarf"))
 
 
 main()
