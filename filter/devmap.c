@@ -20,7 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SZ_4K 4096ull
+/*
+ * nvdimm geometry, the same for every page size: the pfn info block sits
+ * 4 KiB into the namespace and is 4 KiB long; namespace starts and dataoff
+ * are at least 4 KiB aligned.
+ */
+#define ND_MIN_ALIGN 4096ull
 #define SZ_2M (2ull << 20)
 #define INFO_BLOCK_OFFSET 4096
 #define INFO_BLOCK_SIZE 4096
@@ -247,7 +252,7 @@ static bool read_info_block(struct detect *d, uint64_t base,
 	}
 	if (ns->version_minor >= 2)
 		ns->align = load_le32(sb + SB_ALIGN);
-	if (ns->dataoff < 2 * SZ_4K || ns->dataoff % SZ_4K ||
+	if (ns->dataoff < 2 * ND_MIN_ALIGN || ns->dataoff % ND_MIN_ALIGN ||
 	    ns->dataoff > (1ull << 46) || ns->npfns > (1ull << 40)) {
 		msg_debug(d->k->pr, "device vmemmap: info block at 0x%llx has implausible "
 			  "dataoff 0x%llx / npfns %llu\n",
@@ -267,13 +272,13 @@ static bool find_info_below(struct detect *d, uint64_t first_pa,
 	uint64_t base;
 
 	/* Namespaces start 2 MiB aligned nowadays; older ones carry a start_pad. */
-	for (base = ROUND_DOWN(first_pa, SZ_4K);; base -= SZ_4K) {
+	for (base = ROUND_DOWN(first_pa, ND_MIN_ALIGN);; base -= ND_MIN_ALIGN) {
 		if (base + INFO_BLOCK_OFFSET < first_pa &&
 		    pfn_readable(d, (base + INFO_BLOCK_OFFSET) >> d->k->page_shift) &&
 		    read_info_block(d, base, ns) &&
 		    base + ns->start_pad + ns->dataoff > first_pa)
 			return true;
-		if (base <= lo || base < SZ_4K)
+		if (base <= lo || base < ND_MIN_ALIGN)
 			break;
 	}
 	return false;
@@ -449,7 +454,7 @@ static struct error *from_segments(struct detect *d, struct builder *b)
 		struct dbv_segment s = { 0 };
 		struct error *err;
 
-		if (sg->paddr % SZ_4K || mem_kind(d, sg->paddr >> sh) == MEM_RAM ||
+		if (sg->paddr % ND_MIN_ALIGN || mem_kind(d, sg->paddr >> sh) == MEM_RAM ||
 		    sg->filesz < INFO_BLOCK_OFFSET + INFO_BLOCK_SIZE)
 			continue;
 		if (!read_info_block(d, sg->paddr, &s.ns) || s.ns.mode != PFN_MODE_PMEM)

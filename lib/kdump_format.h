@@ -16,4 +16,16 @@
 #define KDUMP_SUB_HDR_SIZE_OFF 432
 #define KDUMP_BITMAP_BLOCKS_OFF 436
 
+/*
+ * Dump page sizes we accept: the smallest and largest kernel page sizes of
+ * any architecture (4 KiB x86/arm64 ... 256 KiB hexagon).  The kdump block
+ * size is the dump's page size.
+ */
+#define DUMP_PAGE_SIZE_MIN 4096u
+#define DUMP_PAGE_SIZE_MAX (256u << 10)
+
+/* A flattened stream opens with this fixed-size header, whatever the page size. */
+#define FLAT_HEADER_SIZE 4096
+#define FLAT_SIGNATURE "makedumpfile"
+
 #endif

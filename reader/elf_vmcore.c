@@ -5,6 +5,7 @@
  */
 #include "source.h"
 #include "../lib/io.h"
+#include "../lib/kdump_format.h"
 #include "../lib/sigbus.h"
 #include "../lib/bitmap.h"
 #include "../lib/error.h"
@@ -24,8 +25,6 @@
 /* A vmcore with more segments than this is not a vmcore. */
 #define MAX_PHNUM (1u << 22)
 #define MAX_NOTES_SIZE (64u << 20)
-/* Truncated segments end on this boundary (the page size is not yet known). */
-#define CUT_PAGE 4096u
 /* Page data is mapped in windows of this size, one window per reader. */
 #define MAP_WINDOW (4u << 20)
 
@@ -39,6 +38,10 @@ struct elf_source {
 	struct source base;
 	struct extent *ext;
 	size_t nr_ext;
+	/* Truncated segments are cut to whole dump pages of this size. */
+	uint64_t cut_page;
+	/* mmap() offsets are multiples of the host's page size, not the dump's. */
+	uint64_t host_page;
 };
 
 static struct elf_source *to_elf(struct source *src)
@@ -194,7 +197,7 @@ static const uint8_t *map_range(struct elf_page_reader *r, uint64_t off,
 	drop_window(r);
 	start = ROUND_DOWN(off, MAP_WINDOW);
 	if (off + len > start + MAP_WINDOW)
-		start = ROUND_DOWN(off, 4096);
+		start = ROUND_DOWN(off, r->es->host_page);
 	wlen = MIN((uint64_t)MAP_WINDOW, src->file_size - start);
 	if (off + len > start + wlen)
 		return NULL;
@@ -519,6 +522,46 @@ out:
 	return err;
 }
 
+/* The host's page size (mmap granularity); 4 KiB if the system will not say. */
+static uint64_t host_page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 && is_power_of_2((uint64_t)ps) ? (uint64_t)ps : 4096;
+}
+
+/*
+ * PAGESIZE from the VMCOREINFO note, needed before the kernel model reads
+ * it (to cut truncated segments); the smallest page size if absent or
+ * implausible, which the kernel model then reports.
+ */
+static uint64_t vmcoreinfo_page_size(const struct source *src)
+{
+	static const char key[] = "PAGESIZE=";
+	size_t len, i;
+	const char *vi = source_vmcoreinfo(src, &len);
+
+	for (i = 0; vi && i + sizeof(key) - 1 < len;) {
+		const char *nl = memchr(vi + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - vi) : len;
+
+		if (end - i > sizeof(key) - 1 && !memcmp(vi + i, key, sizeof(key) - 1)) {
+			uint64_t v = 0;
+			size_t j;
+
+			for (j = i + sizeof(key) - 1; j < end && vi[j] >= '0' && vi[j] <= '9' &&
+			     v <= DUMP_PAGE_SIZE_MAX; j++)
+				v = v * 10 + (uint64_t)(vi[j] - '0');
+			if (j == end && is_power_of_2(v) && v >= DUMP_PAGE_SIZE_MIN &&
+			    v <= DUMP_PAGE_SIZE_MAX)
+				return v;
+			break;
+		}
+		i = end + 1;
+	}
+	return DUMP_PAGE_SIZE_MIN;
+}
+
 static struct error *collect_notes(struct elf_source *es, const Elf64_Phdr *ph,
 				   size_t phnum)
 {
@@ -620,9 +663,9 @@ static struct error *collect_loads(struct elf_source *es, const Elf64_Phdr *ph,
 				/*
 				 * A cut inside a page would have its tail read as
 				 * zeros: garbage for a page that held data.  Keep
-				 * whole pages only (x86_64: 4 KiB).
+				 * whole pages only.
 				 */
-				uint64_t keep = ROUND_DOWN(s->paddr + avail, CUT_PAGE);
+				uint64_t keep = ROUND_DOWN(s->paddr + avail, es->cut_page);
 
 				keep = keep > s->paddr ? keep - s->paddr : 0;
 				missing += s->filesz - keep;
@@ -669,6 +712,7 @@ struct error *elf_source_open(int fd, const char *path, bool use_mmap,
 	src->path = path;
 	src->use_mmap = use_mmap;
 	src->pr = pr;
+	es->host_page = host_page_size();
 	err = file_size_of(fd, path, &src->file_size);
 	if (err)
 		goto fail;
@@ -684,6 +728,7 @@ struct error *elf_source_open(int fd, const char *path, bool use_mmap,
 	err = collect_notes(es, ph, phnum);
 	if (err)
 		goto fail;
+	es->cut_page = vmcoreinfo_page_size(src);
 	err = collect_loads(es, ph, phnum);
 	if (err)
 		goto fail;

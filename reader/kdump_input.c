@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FLAT_HEADER_SIZE 4096
+/* Bitmap bytes counted at a time. */
+#define BITMAP_CHUNK 4096
 /* Bits per rank block: one cumulative count per 4096 pfns. */
 #define RANK_BITS 4096
 #define MAX_NOTES_SIZE (64u << 20)
@@ -368,7 +369,7 @@ static void kd_fill_bitmaps(struct source *src, uint64_t start, uint64_t end,
 
 static uint64_t kd_original_pages(struct source *src, uint64_t max_mapnr)
 {
-	uint8_t buf[4096];
+	uint8_t buf[BITMAP_CHUNK];
 	uint64_t n = 0, pfn;
 
 	for (pfn = 0; pfn < max_mapnr; pfn += sizeof(buf) * 8) {
@@ -698,7 +699,7 @@ static struct error *parse(struct kdump_source *ks)
 	in->max_mapnr = load_le32(h + 440);
 	if (in->header_version < 0)
 		return ERR(ERR_FORMAT, "%s: negative header version", src->path);
-	if (!is_power_of_2(bs) || bs < 4096 || bs > (1u << 18))
+	if (!is_power_of_2(bs) || bs < DUMP_PAGE_SIZE_MIN || bs > DUMP_PAGE_SIZE_MAX)
 		return ERR(ERR_FORMAT, "%s: implausible block size %llu", src->path,
 			   (unsigned long long)bs);
 	err = source_set_page_size(src, (uint32_t)bs);

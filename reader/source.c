@@ -2,6 +2,7 @@
 #include "source.h"
 #include "../lib/error.h"
 #include "../lib/io.h"
+#include "../lib/kdump_format.h"
 #include "../lib/util.h"
 
 #include <elf.h>
@@ -61,7 +62,8 @@ void source_close(struct source *src)
 
 struct error *source_set_page_size(struct source *src, uint32_t page_size)
 {
-	if (!is_power_of_2(page_size) || page_size < 4096 || page_size > (1u << 18))
+	if (!is_power_of_2(page_size) || page_size < DUMP_PAGE_SIZE_MIN ||
+	    page_size > DUMP_PAGE_SIZE_MAX)
 		return ERR(ERR_FORMAT, "implausible page size %u", page_size);
 	if (src->page_size && src->page_size != page_size)
 		return ERR(ERR_FORMAT,

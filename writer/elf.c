@@ -47,6 +47,8 @@
 #define WRITE_CACHE (1u << 20)
 #define PHDR_CACHE (64u << 10)
 #define MAX_READ_WARNINGS 8
+/* The header area is claimed with zeros this many bytes at a time. */
+#define ZERO_CHUNK 4096
 
 /* One input PT_LOAD (or, for a kdump-compressed input, one present run). */
 struct seg {
@@ -617,7 +619,7 @@ static struct error *write_headers(struct elf_writer *w)
 {
 	const struct write_params *wp = w->wp;
 	struct output *o = w->out;
-	static const uint8_t zeros[4096];
+	static const uint8_t zeros[ZERO_CHUNK];
 	uint64_t pos, tab_end = sizeof(Elf64_Ehdr) + w->phnum * sizeof(Elf64_Phdr);
 	Elf64_Ehdr eh;
 	Elf64_Phdr note = { 0 };

@@ -35,6 +35,8 @@
  * Shorter ones are written, as makedumpfile does, so "Write bytes" agrees.
  */
 #define BITMAP_HOLE_MIN (1u << 20)
+/* Zeros are written, and zero stretches found, this many bytes at a time. */
+#define ZERO_CHUNK 4096
 
 struct layout {
 	uint32_t bs;
@@ -171,7 +173,7 @@ static struct error *write_bitmap_tails(struct kdump_writer *w)
 	const struct layout *l = &w->l;
 	uint64_t used = DIV_ROUND_UP(l->max_mapnr, 8);
 	uint64_t pos;
-	static const uint8_t zeros[4096];
+	static const uint8_t zeros[ZERO_CHUNK];
 	struct error *err = NULL;
 	int half;
 
@@ -198,10 +200,10 @@ static struct error *write_bitmap(struct output *out, uint64_t off,
 	while (pos < len) {
 		uint64_t z = pos;
 
-		while (z < len && mem_is_zero(bm + z, MIN((uint64_t)4096, len - z)))
-			z = MIN(z + 4096, len);
+		while (z < len && mem_is_zero(bm + z, MIN((uint64_t)ZERO_CHUNK, len - z)))
+			z = MIN(z + ZERO_CHUNK, len);
 		if (z - pos < BITMAP_HOLE_MIN) {
-			pos = z == pos ? MIN(pos + 4096, len) : z;
+			pos = z == pos ? MIN(pos + ZERO_CHUNK, len) : z;
 			continue;
 		}
 		if (pos > chunk) {

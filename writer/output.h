@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/kdump_format.h"
+
 struct error;
 
 enum output_kind {
@@ -62,7 +64,5 @@ void output_extend(struct output *o, uint64_t size);
 struct error *output_finish(struct output *o);
 void output_close(struct output *o);
 
-#define FLAT_HEADER_SIZE 4096
-#define FLAT_SIGNATURE "makedumpfile"
 
 #endif

@@ -99,7 +99,8 @@ static void extend_to_table(struct output *out)
 		return;
 	}
 	bs = load_le32(h + KDUMP_BLOCK_SIZE_OFF);
-	if (memcmp(h, "KDUMP   ", 8) || bs < 512 || bs > (1u << 20) || (bs & (bs - 1)))
+	if (memcmp(h, "KDUMP   ", 8) || bs < DUMP_PAGE_SIZE_MIN ||
+	    bs > DUMP_PAGE_SIZE_MAX || (bs & (bs - 1)))
 		return;
 	half = (uint64_t)load_le32(h + KDUMP_BITMAP_BLOCKS_OFF) / 2 * bs;
 	off_bm2 = (1 + (uint64_t)load_le32(h + KDUMP_SUB_HDR_SIZE_OFF)) * bs + half;

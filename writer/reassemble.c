@@ -13,6 +13,7 @@
 #include "../lib/bitmap.h"
 #include "../lib/error.h"
 #include "../lib/io.h"
+#include "../lib/kdump_format.h"
 #include "../lib/util.h"
 #include "../print_info.h"
 
@@ -77,11 +78,12 @@ static struct error *read_part_header(struct part *p)
 	if (memcmp(p->hdr, "KDUMP   ", 8))
 		return ERR(ERR_FORMAT, "%s is not a kdump-compressed dump", p->name);
 	p->version = (int32_t)load_le32(p->hdr + 8);
-	p->status = load_le32(p->hdr + 424);
-	bs = (int32_t)load_le32(p->hdr + 428);
-	shs = (int32_t)load_le32(p->hdr + 432);
-	p->bitmap_blocks = load_le32(p->hdr + 436);
-	if (bs < 4096 || bs > (1 << 18) || !is_power_of_2((uint64_t)bs))
+	p->status = load_le32(p->hdr + KDUMP_STATUS_OFF);
+	bs = (int32_t)load_le32(p->hdr + KDUMP_BLOCK_SIZE_OFF);
+	shs = (int32_t)load_le32(p->hdr + KDUMP_SUB_HDR_SIZE_OFF);
+	p->bitmap_blocks = load_le32(p->hdr + KDUMP_BITMAP_BLOCKS_OFF);
+	if (bs < (int32_t)DUMP_PAGE_SIZE_MIN || bs > (int32_t)DUMP_PAGE_SIZE_MAX ||
+	    !is_power_of_2((uint64_t)bs))
 		return ERR(ERR_FORMAT, "%s: implausible block size %d", p->name, bs);
 	p->bs = (uint32_t)bs;
 	if (shs < 1 || (uint64_t)shs > (64u << 20) / p->bs)
