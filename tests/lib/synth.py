@@ -56,14 +56,16 @@ def normalized(vm):
     return dst
 
 
-def in_dump(elf):
-    """Pfns the input holds any data byte for (a partial first or last page
-    counts, as upstream makedumpfile >= 1.7.6 keeps it)."""
+def in_dump(elf, page=PAGE):
+    """Pfns (of @page bytes) the input holds any data byte for (a partial
+    first or last page counts, as upstream makedumpfile >= 1.7.6 keeps it).
+    A PT_LOAD beyond 2^52 (arm64 kexec-tools' garbage image header) holds
+    nothing."""
     x = 0
     for s in elf.loads:
-        if s.filesz:
-            a = s.paddr // PAGE
-            b = (s.paddr + s.filesz + PAGE - 1) // PAGE
+        if s.filesz and s.paddr + s.memsz <= 1 << 52:
+            a = s.paddr // page
+            b = (s.paddr + s.filesz + page - 1) // page
             x |= ranges_to_int([(a, b)])
     return x
 
@@ -82,7 +84,7 @@ def predicted_kept(man, elf, level, rules="upstream"):
     departure: device-backed vmemmap (class dbv_meta) is always kept.
     Zero pages keep their bit in kdump format, so class "zero" (bit 1) never
     removes a pfn here."""
-    kept = in_dump(elf) & ((1 << int(man["max_mapnr"])) - 1)
+    kept = in_dump(elf, man.get("page_size", PAGE)) & ((1 << int(man["max_mapnr"])) - 1)
     # value 4 excludes the cache pages of value 2 too (FILTERING.md §1.2)
     eff = level | (2 if level & 4 else 0)
     for c in man["classes"]:

@@ -360,6 +360,47 @@ if gen tr --truncate 100M; then
 fi
 rm -f "$WORK"/nv.vmcore "$WORK"/tr.vmcore
 
+# ---- arm64: every granule x VA, 52-bit variants, KASLR, pmem, hostile header ------------------------
+# check_arm64.py: libkdumpfile's own arm64 walk and an independent walk (tests/lib/a64walk.py)
+# must find the manifest's bytes at every translation sample.
+a64() { # a64 NAME ARGS...
+	name=$1; shift
+	gen "$name" --arch aarch64 "$@" || return
+	if [ ! -x "$KPY" ] || ! "$KPY" -c 'import kdumpfile' 2>/dev/null; then
+		skip "$name: libkdumpfile python bindings not available"
+	elif res=$("$KPY" "$HERE/check_arm64.py" "$WORK/$name.vmcore" "$WORK/$name.json" 2>&1); then
+		ok "$name: $(echo "$res" | grep -c '^PASS') independent checks ($(echo "$res" | grep '^SKIP' | cut -c7- | tr '\n' ' ')$*)"
+	else
+		bad "$name: $(echo "$res" | grep -v '^PASS' | tail -4 | tr '\n' ' ')"
+	fi
+	rm -f "$WORK/$name.vmcore"
+}
+for ps in 4K 16K 64K; do
+	for va in 39 42 47 48 52; do
+		case "$ps:$va" in 4K:39|4K:48|4K:52|16K:47|16K:48|16K:52|64K:42|64K:48|64K:52) ;; *) continue ;; esac
+		a64 "a64-$ps-$va" --profile 6.12 --page-size "$ps" --va-bits "$va"
+	done
+	a64 "a64-$ps-52on48" --profile 6.12 --page-size "$ps" --va-bits 52 --va48-on-52
+	a64 "a64-$ps-6.1" --profile 6.1 --page-size "$ps" --kaslr 4242
+done
+a64 a64-kaslr-off --kaslr off --pac
+a64 a64-4K-1G-blocks --ram 3G --va-bits 39
+a64 a64-pmem-4K --pmem start=0x80000000,size=256M,stale=buddy
+a64 a64-pmem-16K --profile 6.12 --page-size 16K --pmem start=0x80000000,size=256M
+a64 a64-pmem-64K --page-size 64K --pmem start=0x80000000,size=1G,mode=devdax
+a64 a64-hostile --hostile-text --layout kexec_load
+if gen a64-neg --arch aarch64 --kaslr 12345 && "$PY" -c "import json,sys; sys.exit(0 if json.load(open('$WORK/a64-neg.json'))['aarch64']['phys_offset_negative'] else 1)"; then
+	ok "arm64 KASLR gives a negative PHYS_OFFSET"
+else
+	bad "arm64 KASLR: PHYS_OFFSET not negative"
+fi
+rm -f "$WORK/a64-neg.vmcore"
+if "$MK" -q --arch aarch64 --page-size 16K --va-bits 39 "$WORK/x.vmcore" 2>/dev/null; then
+	bad "16K pages with VA_BITS 39 accepted"
+else
+	ok "impossible granule/VA combination refused"
+fi
+
 # ---- 64 GiB: speed and sparseness ------------------------------------------------------------------
 if [ "$QUICK" = 1 ]; then
 	skip "64 GiB dump (--quick)"

@@ -38,18 +38,27 @@ typedef int32_t s32;
 typedef uint16_t u16;
 typedef uint8_t u8;
 
-#define PAGE_SIZE 4096ULL
-#define PAGE_SHIFT 12
-#define SECTION_SIZE_BITS 27
+/* The page size and the section size are properties of the dumped machine. */
+#define PAGE_SHIFT (G.page_shift)
+#define PAGE_SIZE (1ULL << G.page_shift)
+#define SECTION_SIZE_BITS (G.section_bits)
 #define PFN_SECTION_SHIFT (SECTION_SIZE_BITS - PAGE_SHIFT)
 #define PAGES_PER_SECTION (1ULL << PFN_SECTION_SHIFT)
+#define MAX_PAGES_PER_SECTION (1ULL << 15)
+#define MAX_PAGE_SIZE (64ULL << 10)
+/* A section's struct pages, and the vmemmap pages holding them. */
+#define MEMMAP_BLOCK (PAGES_PER_SECTION * SPAGE)
+#define MEMMAP_FRAMES (MEMMAP_BLOCK / PAGE_SIZE)
+#define PFNS_PER_FRAME (PAGE_SIZE / SPAGE)
+#define SZ_4K 4096ULL
+#define SZ_8K 8192ULL
 #define SZ_1M (1ULL << 20)
 #define SZ_2M (1ULL << 21)
 #define SZ_1G (1ULL << 30)
 #define SZ_1T (1ULL << 40)
 #define KMAP_BASE 0xffffffff80000000ULL /* __START_KERNEL_map */
 #define SPAGE 64                         /* sizeof(struct page) */
-#define PAGEBLOCK 512ULL                 /* pfns per 2 MiB */
+#define PAGEBLOCK 512ULL                 /* pfns of an order-9 block */
 #define MAX_ORDER_NR 11                  /* LENGTH(zone.free_area) */
 #define LIST_POISON1 0xdead000000000100ULL
 #define LIST_POISON2 0xdead000000000122ULL
@@ -718,15 +727,33 @@ struct load {
 	int kind;           /* LK_* */
 	u64 paddr, vaddr, size, offset;
 };
-enum { LK_TEXT, LK_RAM, LK_PMEM_CARVED, LK_PMEM_FULL, LK_BIOS };
-static const char *const load_kind_names[] = { "text", "ram", "pmem_carved", "pmem_full", "bios" };
+enum { LK_TEXT, LK_RAM, LK_PMEM_CARVED, LK_PMEM_FULL, LK_BIOS, LK_TEXT_HOSTILE };
+static const char *const load_kind_names[] = {
+	"text", "ram", "pmem_carved", "pmem_full", "bios", "text_hostile"
+};
 
 struct alloc_rec { u64 pa, size; int cls; const char *what; };
+
+enum { A_X86_64, A_AARCH64 };
 
 static struct {
 	struct profile P;
 	const char *profile_name;
 	int layout;
+	int arch;		/* A_* */
+	int page_shift, section_bits;
+	/* arm64 (ARM64.md): CONFIG_ARM64_VA_BITS, the VA size in use, descriptors */
+	int va_bits, va_actual, levels;
+	bool va48_on52;		/* a VA_BITS=52 kernel on a CPU without LPA2/LVA */
+	bool lpa2;		/* 4K/16K 52-bit: OA[51:50] in bits [9:8] */
+	bool lpa64;		/* 64K 52-bit (FEAT_LPA): OA[51:48] in bits [15:12] */
+	bool hostile_text;	/* kexec-tools without _text: impossible image PT_LOAD */
+	bool no_cont;		/* no contiguous-bit hints in the linear map */
+	s64 memstart;		/* memstart_addr = PHYS_OFFSET */
+	u64 kimage_vaddr, kimage_voffset, page_end;
+	u64 modules_vaddr, modules_end, vmalloc_end, vmemmap_start, vmemmap_end;
+	int parange;
+	bool pac;		/* pointer authentication: KERNELPACMASK, signed lr */
 	u64 ram;
 	u64 seed;
 	u64 kaslr_seed;
@@ -878,6 +905,14 @@ static void store_zero_range(u64 pa, u64 size)
 /* kernel virtual -> physical for the two linear regions the model uses */
 static u64 kva_to_pa(u64 va)
 {
+	if (G.arch == A_AARCH64) {
+		/* __pa_symbol() for the image, __pa() for the linear map */
+		if (va >= G.kimage_vaddr && va - G.kimage_vaddr < SZ_1G)
+			return va - G.kimage_voffset;
+		if (va >= G.page_offset && va < G.page_end)
+			return (va & ~G.page_offset) + (u64)G.memstart;
+		die("internal: cannot translate va %#" PRIx64, va);
+	}
 	if (va >= KMAP_BASE)
 		return va - KMAP_BASE + (u64)G.phys_base;
 	if (va >= G.page_offset && va < G.vmalloc)
@@ -888,7 +923,13 @@ static u64 kva_to_pa(u64 va)
 static void vwrite(u64 va, const void *d, u64 n) { pwrite_store(kva_to_pa(va), d, n); }
 static void vwrite64(u64 va, u64 v) { vwrite(va, &v, 8); }
 static void vwrite32(u64 va, u32 v) { vwrite(va, &v, 4); }
-static u64 dmap(u64 pa) { return G.page_offset + pa; }
+static u64 dmap(u64 pa)
+{
+	/* arm64 __va(): (pa - PHYS_OFFSET) | PAGE_OFFSET */
+	if (G.arch == A_AARCH64)
+		return (pa - (u64)G.memstart) | G.page_offset;
+	return G.page_offset + pa;
+}
 static u64 img_va(u64 off) { return G.text_va + off; }
 static u64 page_va(u64 pfn) { return G.vmemmap + pfn * SPAGE; }
 
@@ -1092,12 +1133,17 @@ static void pmem_compute(struct pmem *n, struct rng *r)
 		die("--pmem range beyond MAX_PHYSMEM_BITS (%d)", G.maxphys);
 	n->A = MAX(n->align, SZ_2M);
 	u64 B = n->start;
-	u64 npfns0 = (n->size - 8192) / PAGE_SIZE;
+	if (!n->align)
+		n->align = n->devdax ? SZ_2M : PAGE_SIZE;
+	if (n->align != PAGE_SIZE && n->align != SZ_2M && n->align != SZ_1G)
+		die("--pmem align must be the page size, 2M or 1G");
+	n->A = MAX(n->align, SZ_2M);
+	u64 npfns0 = (n->size - SZ_8K) / PAGE_SIZE;
 	n->end_trunc = (B + n->size) - ALIGN_DOWN(B + n->size, n->A);
 	if (n->map_dev)
-		n->dataoff = ALIGN_UP(B + 8192 + SPAGE * npfns0, n->A) - B;
+		n->dataoff = ALIGN_UP(B + SZ_8K + SPAGE * npfns0, n->A) - B;
 	else
-		n->dataoff = ALIGN_UP(B + 8192, n->A) - B;
+		n->dataoff = ALIGN_UP(B + SZ_8K, n->A) - B;
 	if (n->dataoff + n->end_trunc >= n->size)
 		die("--pmem namespace at %#" PRIx64 " too small for align %#" PRIx64, B, n->align);
 	n->npfns = (n->size - n->dataoff - n->end_trunc) / PAGE_SIZE;
@@ -1105,8 +1151,9 @@ static void pmem_compute(struct pmem *n, struct rng *r)
 	n->end_pfn = (B + n->size - n->end_trunc) >> PAGE_SHIFT;
 	n->data_pfn = n->first_pfn + n->dataoff / PAGE_SIZE;
 	n->base_pfn = n->first_pfn;
-	n->reserve = 2;
-	n->free_pfns = n->dataoff / PAGE_SIZE - 2;
+	/* the info block's 8 KiB, in whole pages: 2 with 4 KiB pages, else 1 */
+	n->reserve = ALIGN_UP(SZ_8K, PAGE_SIZE) / PAGE_SIZE;
+	n->free_pfns = n->dataoff / PAGE_SIZE - n->reserve;
 	n->compound_order = 0;
 	if (n->devdax && P->devdax_compound && n->align > PAGE_SIZE)
 		n->compound_order = ilog2_floor(n->align / PAGE_SIZE);
@@ -1251,7 +1298,7 @@ static void build_sections(void)
 			} else {
 				x->kind = SK_PARTIAL;
 				if (!x->frames)
-					x->frames = xcalloc(512, sizeof(u64));
+					x->frames = xcalloc(MEMMAP_FRAMES, sizeof(u64));
 			}
 		}
 	}
@@ -1295,6 +1342,16 @@ static u64 try_alloc_phys(u64 size, u64 align, int cls, const char *what)
 	return ~0ULL;
 }
 
+/*
+ * Alignment (in pfns) of a section's memmap: PMD-mapped vmemmap (x86_64,
+ * arm64 with 4 KiB pages) takes 2 MiB blocks; arm64 with 16/64 KiB pages
+ * maps the vmemmap with base pages (vmemmap_populate_basepages).
+ */
+static u64 memmap_align_pfns(void)
+{
+	return PAGE_SIZE == SZ_4K ? MEMMAP_FRAMES : 1;
+}
+
 static void allocate_memmaps(void)
 {
 	/* altmap blocks for device sections, per namespace in section order */
@@ -1307,12 +1364,12 @@ static void allocate_memmaps(void)
 			    (x->nr << PFN_SECTION_SHIFT) >= n->end_pfn)
 				continue;
 			u64 next = n->base_pfn + n->reserve + n->alloc + n->align_pfns;
-			u64 al = ALIGN_UP(next, 512) - next;
-			if (n->alloc + n->align_pfns + al + 512 > n->free_pfns)
+			u64 al = ALIGN_UP(next, memmap_align_pfns()) - next;
+			if (n->alloc + n->align_pfns + al + MEMMAP_FRAMES > n->free_pfns)
 				die("internal: altmap exhausted");
 			n->align_pfns += al;
 			u64 pfn = next + al;
-			n->alloc += 512;
+			n->alloc += MEMMAP_FRAMES;
 			x->block_pa = pfn << PAGE_SHIFT;
 			if (n->nblocks < 1024) {
 				n->block_pa[n->nblocks] = x->block_pa;
@@ -1326,18 +1383,19 @@ static void allocate_memmaps(void)
 	for (int i = 0; i < G.nsec; i++)
 		if (G.sec[i].kind == SK_RAM)
 			nram++;
-	u64 chunk = try_alloc_phys((u64)nram * SZ_2M, SZ_2M, C_MEMMAP, "memmap");
+	u64 blk_al = memmap_align_pfns() * PAGE_SIZE;
+	u64 chunk = try_alloc_phys((u64)nram * MEMMAP_BLOCK, blk_al, C_MEMMAP, "memmap");
 	G.memmap_chunk_pa = chunk;
-	G.memmap_chunk_size = (u64)nram * SZ_2M;
+	G.memmap_chunk_size = (u64)nram * MEMMAP_BLOCK;
 	int j = 0;
 	for (int i = 0; i < G.nsec; i++) {
 		struct section *x = &G.sec[i];
 		if (x->kind != SK_RAM)
 			continue;
 		if (chunk != ~0ULL)
-			x->block_pa = chunk + (u64)j++ * SZ_2M;
+			x->block_pa = chunk + (u64)j++ * MEMMAP_BLOCK;
 		else
-			x->block_pa = alloc_phys(SZ_2M, SZ_2M, C_MEMMAP, "memmap");
+			x->block_pa = alloc_phys(MEMMAP_BLOCK, blk_al, C_MEMMAP, "memmap");
 	}
 	if (chunk == ~0ULL) {
 		G.memmap_chunk_pa = 0;
@@ -1352,10 +1410,10 @@ static void allocate_memmaps(void)
 		for (int k = 0; k < G.npm; k++) {
 			struct pmem *n = &G.pm[k];
 			u64 a = MAX(ss, n->first_pfn), b = MIN(ss + PAGES_PER_SECTION, n->end_pfn);
-			for (u64 p = ALIGN_DOWN(a, 64); p < b; p += 64) {
-				int idx = (int)((p - ss) / 64);
+			for (u64 p = ALIGN_DOWN(a, PFNS_PER_FRAME); p < b; p += PFNS_PER_FRAME) {
+				int idx = (int)((p - ss) / PFNS_PER_FRAME);
 				if (!x->frames[idx])
-					x->frames[idx] = alloc_phys(PAGE_SIZE, PAGE_SIZE, C_MEMMAP, "memmap (4K)");
+					x->frames[idx] = alloc_phys(PAGE_SIZE, PAGE_SIZE, C_MEMMAP, "memmap (base pages)");
 			}
 		}
 	}
@@ -1438,9 +1496,9 @@ static void build_page_tables(void)
 	/* vmemmap */
 	for (int i = 0; i < G.nsec; i++) {
 		struct section *x = &G.sec[i];
-		u64 va = G.vmemmap + x->nr * SZ_2M;
+		u64 va = G.vmemmap + x->nr * MEMMAP_BLOCK;
 		if (x->kind == SK_PARTIAL) {
-			for (int k = 0; k < 512; k++)
+			for (u64 k = 0; k < MEMMAP_FRAMES; k++)
 				if (x->frames[k])
 					pt_map(va + (u64)k * PAGE_SIZE, x->frames[k], 12, PTE_4K);
 		} else {
@@ -1450,18 +1508,457 @@ static void build_page_tables(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* arm64: layout, page tables (ARM64.md; arch/arm64 memory.h,           */
+/* pgtable-hwdef.h, kaslr.c, init.c)                                     */
+/* ------------------------------------------------------------------ */
+
+#define A64_RAM_BASE 0x40000000ULL      /* QEMU virt */
+#define A64_IMG_OFF  0x200000ULL        /* Image loaded 2 MiB into RAM */
+#define A64_STEXT    0x10000ULL         /* _stext - _text */
+#define A64_TOP_RESERVED (74 * SZ_1M)   /* DTB, initrd, ... above the crashkernel */
+#define A64_DESC_VALID 0x1ULL
+#define A64_DESC_TABLE 0x3ULL           /* table (levels > 0) or page (level 0) */
+#define A64_CONT (1ULL << 52)
+#define A64_PXN_TABLE (1ULL << 59)
+/* AF | nG | AP[2] (clean, DBM) | AttrIndx 0; SH inner (not with LPA2) */
+#define A64_LOW_ATTRS 0xc80ULL
+#define A64_SH_INNER 0x300ULL
+#define A64_DATA_HI ((1ULL << 55) | (1ULL << 54) | (1ULL << 53) | (1ULL << 51))
+#define A64_TEXT_HI (1ULL << 54)
+
+static bool is_a64(void) { return G.arch == A_AARCH64; }
+
+/* translation levels for a VA size: each level resolves PAGE_SHIFT - 3 bits */
+static int a64_levels(int va)
+{
+	int per = PAGE_SHIFT - 3;
+	return (va - PAGE_SHIFT + per - 1) / per;
+}
+
+static int a64_shift(int lvl) { return PAGE_SHIFT + lvl * (PAGE_SHIFT - 3); }
+
+/* VA_BITS_MIN: what a VA_BITS=52 kernel falls back to (47 with 16K pages: 3 levels) */
+static int a64_va_bits_min(void)
+{
+	if (G.va_bits <= 48)
+		return G.va_bits;
+	return PAGE_SIZE == 16384 ? 47 : 48;
+}
+
+static void a64_configure(void)
+{
+	int ps = (int)PAGE_SIZE;
+	bool ok = (ps == 4096 && (G.va_bits == 39 || G.va_bits == 48 || G.va_bits == 52)) ||
+		  (ps == 16384 && (G.va_bits == 47 || G.va_bits == 48 || G.va_bits == 52)) ||
+		  (ps == 65536 && (G.va_bits == 42 || G.va_bits == 48 || G.va_bits == 52));
+	if (!ok)
+		die("--va-bits %d does not exist with %d KiB pages (4K: 39 48 52, 16K: 47 48 52, 64K: 42 48 52)",
+		    G.va_bits, ps >> 10);
+	if (G.va48_on52 && G.va_bits != 52)
+		die("--va48-on-52 needs --va-bits 52");
+	if (G.va_bits == 52 && ps != 65536 && P->ver < KV(6, 9))
+		die("52-bit VA with 4K/16K pages (LPA2) needs a profile >= 6.9");
+	if (P->ver < KV(6, 1))
+		die("arm64 dumps need a profile >= 6.1 (the flipped VA layout)");
+	if (G.layout == L_QEMU)
+		die("--layout qemu: x86_64 only (arm64 dumps use the kexec-tools layouts)");
+	if (G.five || G.sme_bit >= 0)
+		die("--five-level and --sme-mask are x86_64 options");
+	G.va_actual = G.va48_on52 ? a64_va_bits_min() : G.va_bits;
+	G.lpa2 = G.va_actual == 52 && ps != 65536;
+	G.lpa64 = G.va_actual == 52 && ps == 65536;
+	G.levels = a64_levels(G.va_actual);
+	G.section_bits = ps == 65536 ? 29 : 27;
+	G.maxphys = G.va_bits == 52 && !G.va48_on52 ? 52 : 48;
+	/* cortex-a57 has 44 PA bits, -cpu max (LPA2/LPA) 52 */
+	G.parange = G.va_actual == 52 ? 52 : 44;
+}
+
+/*
+ * Top table index bits: a 52-bit kernel on 48-bit hardware with the same
+ * number of levels keeps its 52-bit-sized top table and points TTBR1 into
+ * it (TTBR1_BADDR_4852_OFFSET); with fewer levels (4K: 5 -> 4) the top
+ * table is the level below, indexed by 48 bits.
+ */
+static int a64_index_bits(void)
+{
+	if (G.va48_on52 && a64_levels(52) == a64_levels(G.va_actual))
+		return 52;
+	return G.va_actual;
+}
+
+static void a64_layout_ram(void)
+{
+	if (G.ram > 255 * SZ_1G)
+		die("--ram: arm64 RAM is one block at 1 GiB, at most 255G");
+	rv_add(&G.ram_blocks, A64_RAM_BASE, A64_RAM_BASE + G.ram);
+	rv_add(&G.e820, A64_RAM_BASE, A64_RAM_BASE + G.ram);
+	for (int i = 0; i < G.npm; i++)
+		rv_subtract(&G.e820, G.pm[i].start, G.pm[i].start + G.pm[i].size);
+	rv_normalize(&G.e820);
+	if (!G.e820.n)
+		die("no System RAM left");
+	for (int i = 0; i < G.e820.n; i++)
+		rv_add(&G.mapped, G.e820.v[i].s, G.e820.v[i].e);
+	for (int i = 0; i < G.npm; i++)
+		rv_add(&G.mapped, G.pm[i].start, G.pm[i].start + G.pm[i].size);
+	rv_normalize(&G.mapped);
+	G.lowmem = 0;
+}
+
+static u64 a64_memstart_align(void)
+{
+	/* ARM64_MEMSTART_ALIGN: PUD (4K), CONT_PMD (16K), PMD (64K), >= a section */
+	u64 a = PAGE_SIZE == SZ_4K ? SZ_1G : PAGE_SIZE == 16384 ? SZ_1G : 512 * SZ_1M;
+	return MAX(a, 1ULL << SECTION_SIZE_BITS);
+}
+
+static void a64_place(struct rng *kr)
+{
+	G.img_size = ALIGN_UP(P->image_size, SZ_2M);
+	G.img_pa = A64_RAM_BASE + A64_IMG_OFF;
+	G.ck_s = G.ck_e = 0;
+	if (G.crash_size) {
+		/* top-down below 4 GiB (ZONE_DMA), 2 MiB aligned, under the DTB/initrd */
+		u64 top = MIN(G.e820.v[G.e820.n - 1].e, 1ULL << 32);
+		u64 e = top > A64_TOP_RESERVED ? ALIGN_DOWN(top - A64_TOP_RESERVED, SZ_2M) : 0;
+		u64 s = e - G.crash_size;
+		if (e < G.crash_size || s < G.img_pa + G.img_size + 32 * SZ_1M || s < G.e820.v[0].s)
+			die("cannot place a %" PRIu64 " MiB crashkernel; use --crashkernel 0 or more --ram",
+			    G.crash_size >> 20);
+		G.ck_s = s;
+		G.ck_e = e;
+	}
+	int vabm = a64_va_bits_min();
+	G.page_offset = -(1ULL << G.va_bits);
+	G.page_end = -(1ULL << (vabm - 1));
+	G.modules_vaddr = G.page_end;
+	G.modules_end = G.modules_vaddr + (P->ver >= KV(6, 5) ? 2 * SZ_1G : 128 * SZ_1M);
+	G.vmalloc = G.modules_end;
+	u64 kimage_base = G.modules_end;		/* KIMAGE_VADDR */
+	G.kaslr_off = 0;
+	if (G.kaslr) {
+		/* kaslr_early_init(): the middle half of vmalloc, 2 MiB aligned */
+		u64 off = (1ULL << (vabm - 3)) + (rnd(kr) & ((1ULL << (vabm - 3)) - 1));
+		G.kaslr_off = ALIGN_DOWN(off, SZ_2M);
+	}
+	G.kimage_vaddr = kimage_base + G.kaslr_off;
+	G.text_va = G.kimage_vaddr;
+	G.kimage_voffset = G.text_va - G.img_pa;
+	G.phys_base = 0;
+}
+
+static void a64_randomize(struct rng *kr)
+{
+	u64 al = a64_memstart_align();
+	s64 ms = (s64)ALIGN_DOWN(G.e820.v[0].s, al);
+	if (G.va48_on52)
+		ms -= (s64)((-(1ULL << G.va_actual)) - (-(1ULL << 52)));
+	if (G.kaslr) {
+		/* arm64_memblock_init(): randomise the linear region */
+		s64 lin = (s64)((1ULL << G.va_actual) - (1ULL << (a64_va_bits_min() - 1)));
+		s64 range = lin - (s64)(1ULL << G.parange);
+		u64 seed = rnd(kr) & 0xffff;
+		if (seed && range >= (s64)al)
+			ms -= (s64)al * (s64)(((u64)(range / (s64)al) * seed) >> 16);
+	}
+	G.memstart = ms;
+	/* vmemmap: VMEMMAP_START's definition changed with 6.9 */
+	if (P->ver >= KV(6, 9)) {
+		int vabm = a64_va_bits_min();
+		u64 size = ((G.page_end - G.page_offset) >> PAGE_SHIFT) * SPAGE;
+		G.vmemmap_end = -SZ_1G;
+		G.vmemmap_start = G.vmemmap_end - size;
+		u64 size_min = ((G.page_end - (-(1ULL << vabm))) >> PAGE_SHIFT) * SPAGE;
+		G.vmalloc_end = G.vmemmap_end - size_min - 8 * SZ_1M;
+	} else {
+		int vshift = PAGE_SHIFT - 6;
+		G.vmemmap_start = -(1ULL << (G.va_bits - vshift));
+		G.vmemmap_end = G.vmemmap_start + ((G.page_end - G.page_offset) >> vshift);
+		G.vmalloc_end = G.vmemmap_start - 256 * SZ_1M;
+	}
+	/* vmemmap = (struct page *)VMEMMAP_START - (memstart_addr >> PAGE_SHIFT) */
+	G.vmemmap = G.vmemmap_start - (u64)(G.memstart >> PAGE_SHIFT) * SPAGE;
+}
+
+static u64 a64_oa_encode(u64 pa)
+{
+	if (G.lpa2)
+		return (pa & ((1ULL << 50) - 1) & ~(PAGE_SIZE - 1)) | (((pa >> 50) & 3) << 8);
+	if (G.lpa64)
+		return (pa & ((1ULL << 48) - 1) & ~(PAGE_SIZE - 1)) | (((pa >> 48) & 0xf) << 12);
+	return pa & ((1ULL << 48) - 1) & ~(PAGE_SIZE - 1);
+}
+
+static u64 a64_oa_decode(u64 d)
+{
+	if (G.lpa2)
+		return (d & ((1ULL << 50) - 1) & ~(PAGE_SIZE - 1)) | (((d >> 8) & 3) << 50);
+	if (G.lpa64)
+		return (d & ((1ULL << 48) - 1) & ~(PAGE_SIZE - 1)) | (((d >> 12) & 0xf) << 48);
+	return d & ((1ULL << 48) - 1) & ~(PAGE_SIZE - 1);
+}
+
+static u64 a64_leaf_attrs(bool text)
+{
+	return A64_LOW_ATTRS | (G.lpa2 ? 0 : A64_SH_INNER) | (text ? A64_TEXT_HI : A64_DATA_HI);
+}
+
+static int a64_blocks_used;	/* bit per level that got a block or page leaf */
+
+static void a64_map(u64 va, u64 pa, int leaf_lvl, u64 attrs)
+{
+	u64 table = G.pgd_pa;
+	for (int lvl = G.levels - 1; lvl >= leaf_lvl; lvl--) {
+		int sh = a64_shift(lvl);
+		int bits = lvl == G.levels - 1 ? a64_index_bits() - sh : PAGE_SHIFT - 3;
+		u64 *e = &pt_page(table)[(va >> sh) & ((1ULL << bits) - 1)];
+		if (lvl == leaf_lvl) {
+			*e = a64_oa_encode(pa) | attrs | (lvl ? A64_DESC_VALID : A64_DESC_TABLE);
+			a64_blocks_used |= 1 << lvl;
+			return;
+		}
+		if (!*e)
+			*e = a64_oa_encode(pt_alloc()) | A64_DESC_TABLE | (lvl & 1 ? A64_PXN_TABLE : 0);
+		else if ((*e & 3) != A64_DESC_TABLE)
+			die("internal: page table conflict at va %#" PRIx64, va);
+		table = a64_oa_decode(*e);
+	}
+}
+
+/* contiguous-hint entries per group at a level (CONT_PTES / CONT_PMDS) */
+static u64 a64_cont_entries(int lvl)
+{
+	if (lvl > 1)
+		return 0;
+	if (PAGE_SIZE == SZ_4K)
+		return lvl == 0 ? 16 : 0;	/* no hint on 2 MiB blocks here: 1 GiB ones mix in */
+	if (PAGE_SIZE == 16384)
+		return lvl == 0 ? 128 : 32;
+	return 32;
+}
+
+/*
+ * Map [pa, e) at @va with the largest leaves Linux uses there: 1 GiB and
+ * 2 MiB blocks (4K), 32 MiB (16K), 512 MiB (64K), else pages; groups of
+ * entries that lie wholly in the range get the contiguous hint.
+ */
+static void a64_map_range(u64 va, u64 pa, u64 e, bool text, bool blocks)
+{
+	u64 attrs = a64_leaf_attrs(text), start = pa;
+	while (pa < e) {
+		int lvl = 0;
+		for (int l = PAGE_SIZE == SZ_4K ? 2 : 1; blocks && l >= 1; l--) {
+			u64 sz = 1ULL << a64_shift(l);
+			if (l == 2 && !G.gbpages)
+				continue;
+			if (l < G.levels && pa % sz == 0 && va % sz == 0 && pa + sz <= e) {
+				lvl = l;
+				break;
+			}
+		}
+		u64 sz = 1ULL << a64_shift(lvl), n = a64_cont_entries(lvl), c = 0;
+		if (n && !G.no_cont && !text) {
+			u64 g = ALIGN_DOWN(pa, sz * n);
+			if ((va - pa) % (sz * n) == 0 && g >= start && g + sz * n <= e)
+				c = A64_CONT;
+		}
+		a64_map(va, pa, lvl, attrs | c);
+		va += sz;
+		pa += sz;
+	}
+}
+
+static void a64_build_page_tables(void)
+{
+	G.pgd_pa = G.img_pa + IMG_PGD;
+	store_get(G.pgd_pa >> PAGE_SHIFT);
+	/* the image: 2 MiB blocks with 4K pages, pages otherwise */
+	a64_map_range(G.text_va, G.img_pa, G.img_pa + G.img_size, true, PAGE_SIZE == SZ_4K);
+	/*
+	 * The linear map; the crashkernel with pages and no hints (map_mem()
+	 * maps it NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS so it can be unmapped).
+	 */
+	for (int i = 0; i < G.mapped.n; i++) {
+		u64 s = G.mapped.v[i].s, e = G.mapped.v[i].e;
+		if (G.ck_e && G.ck_s >= s && G.ck_e <= e) {
+			if (G.ck_s > s)
+				a64_map_range(dmap(s), s, G.ck_s, false, true);
+			bool nc = G.no_cont;
+			G.no_cont = true;
+			a64_map_range(dmap(G.ck_s), G.ck_s, G.ck_e, false, false);
+			G.no_cont = nc;
+			s = G.ck_e;
+		}
+		if (s < e)
+			a64_map_range(dmap(s), s, e, false, true);
+	}
+	/* vmemmap: PMD blocks with 4K pages, base pages with 16K/64K */
+	for (int i = 0; i < G.nsec; i++) {
+		struct section *x = &G.sec[i];
+		u64 va = G.vmemmap + x->nr * MEMMAP_BLOCK;
+		for (u64 k = 0; k < MEMMAP_FRAMES; k++) {
+			u64 pa = x->kind == SK_PARTIAL ? x->frames[k] : x->block_pa + k * PAGE_SIZE;
+			if (!pa)
+				continue;
+			if (x->kind != SK_PARTIAL && PAGE_SIZE == SZ_4K) {
+				a64_map(va, x->block_pa, 1, a64_leaf_attrs(false));
+				break;
+			}
+			a64_map(va + k * PAGE_SIZE, pa, 0, a64_leaf_attrs(false));
+		}
+	}
+}
+
+/* Walk our own tables (the manifest's translation samples). */
+static bool a64_walk(u64 va, u64 *pa)
+{
+	u64 table = G.pgd_pa;
+	for (int lvl = G.levels - 1; lvl >= 0; lvl--) {
+		int sh = a64_shift(lvl);
+		int bits = lvl == G.levels - 1 ? a64_index_bits() - sh : PAGE_SHIFT - 3;
+		u8 *pg = store_find(table >> PAGE_SHIFT);
+		if (!pg)
+			return false;
+		u64 d = get64(pg + ((va >> sh) & ((1ULL << bits) - 1)) * 8);
+		if (!(d & 1))
+			return false;
+		if (lvl == 0 || (d & 3) == 1) {
+			*pa = a64_oa_decode(d) | (va & ((1ULL << sh) - 1));
+			return true;
+		}
+		table = a64_oa_decode(d);
+	}
+	return false;
+}
+
+static u64 a64_pac_mask(void)
+{
+	/* GENMASK(54, vabits_actual) when the CPU authenticates pointers */
+	return G.pac ? ((1ULL << 55) - 1) & ~((1ULL << G.va_actual) - 1) : 0;
+}
+
+/* struct elf_prstatus for arm64: 392 bytes, user_pt_regs (x0-x30, sp, pc, pstate) at 112 */
+static void a64_make_prstatus(u8 *d, int cpu)
+{
+	memset(d, 0, 392);
+	put32(d + 32, cpu == 0 ? 1234 : 0);             /* pr_pid */
+	u64 regs[34];
+	memset(regs, 0, sizeof(regs));
+	u64 stack = G.vmalloc + 0x13000 + (u64)cpu * 0x4000;
+	regs[0] = cpu == 0 ? 0x63 : 0;
+	regs[29] = stack + 0xa50;                        /* fp */
+	/* lr: a signed return address when pointer authentication is on */
+	regs[30] = (G.text_va + 0x1741a0 + (u64)cpu * 0x40) | (a64_pac_mask() & 0x005a3c0000000000ULL);
+	regs[31] = stack + 0x990;                        /* sp */
+	regs[32] = G.text_va + (cpu == 0 ? 0x1741ba & ~3ULL : 0xa9e4b0);  /* pc */
+	regs[33] = 0x600003c5;                           /* pstate: EL1h, DAIF masked */
+	for (int i = 0; i < 34; i++)
+		put64(d + 112 + i * 8, regs[i]);
+}
+
+static void a64_vmcoreinfo(struct sbuf *b)
+{
+	sb_printf(b, "NUMBER(VA_BITS)=%d\n", G.va_bits);
+	sb_printf(b, "NUMBER(MODULES_VADDR)=0x%" PRIx64 "\n", G.modules_vaddr);
+	sb_printf(b, "NUMBER(MODULES_END)=0x%" PRIx64 "\n", G.modules_end);
+	if (!P->has_vmalloc_start)
+		sb_printf(b, "NUMBER(VMALLOC_START)=0x%" PRIx64 "\n", G.vmalloc);
+	sb_printf(b, "NUMBER(VMALLOC_END)=0x%" PRIx64 "\n", G.vmalloc_end);
+	sb_printf(b, "NUMBER(VMEMMAP_START)=0x%" PRIx64 "\n", G.vmemmap_start);
+	sb_printf(b, "NUMBER(VMEMMAP_END)=0x%" PRIx64 "\n", G.vmemmap_end);
+	sb_printf(b, "NUMBER(kimage_voffset)=0x%" PRIx64 "\n", G.kimage_voffset);
+	sb_printf(b, "NUMBER(PHYS_OFFSET)=0x%" PRIx64 "\n", (u64)G.memstart);
+	sb_printf(b, "NUMBER(TCR_EL1_T1SZ)=0x%x\n", 64 - G.va_actual);
+	sb_printf(b, "KERNELOFFSET=%" PRIx64 "\n", G.kaslr_off);
+	sb_printf(b, "NUMBER(KERNELPACMASK)=0x%" PRIx64 "\n", a64_pac_mask());
+}
+
+static void a64_sample(struct sbuf *b, bool *first, const char *what, u64 va)
+{
+	u64 pa;
+	if (!a64_walk(va, &pa))
+		die("internal: own page tables do not map %s at %#" PRIx64, what, va);
+	sb_printf(b, "%s\n   {\"what\": \"%s\", \"va\": \"0x%" PRIx64 "\", \"pa\": \"0x%" PRIx64 "\"}",
+		  *first ? "" : ",", what, va, pa);
+	*first = false;
+}
+
+/* arm64 facts and translation samples (va -> pa by our own tables) */
+static void a64_manifest(struct sbuf *b)
+{
+	static const char *const lvl_names[] = { "page", "pmd", "pud", "p4d", "pgd" };
+	sb_printf(b, " \"aarch64\": {\"va_bits\": %d, \"va_bits_actual\": %d, \"levels\": %d, "
+		  "\"lpa2\": %s, \"feat_lpa\": %s, \"va48_on52\": %s, \"index_bits_top\": %d,\n"
+		  "  \"phys_offset\": \"0x%" PRIx64 "\", \"phys_offset_negative\": %s, "
+		  "\"page_offset\": \"0x%" PRIx64 "\", \"page_end\": \"0x%" PRIx64 "\",\n"
+		  "  \"kimage_vaddr\": \"0x%" PRIx64 "\", \"kimage_voffset\": \"0x%" PRIx64 "\", "
+		  "\"kaslr_offset\": \"0x%" PRIx64 "\", \"vmemmap\": \"0x%" PRIx64 "\",\n"
+		  "  \"vmemmap_start\": \"0x%" PRIx64 "\", \"vmemmap_end\": \"0x%" PRIx64 "\", "
+		  "\"swapper_pg_dir\": \"0x%" PRIx64 "\", \"swapper_pg_dir_pa\": \"0x%" PRIx64 "\",\n"
+		  "  \"kernel_pac_mask\": \"0x%" PRIx64 "\", \"hostile_text\": %s, \"cont_hints\": %s, "
+		  "\"section_size_bits\": %d, \"max_physmem_bits\": %d,\n  \"leaf_levels\": [",
+		  G.va_bits, G.va_actual, G.levels, G.lpa2 ? "true" : "false", G.lpa64 ? "true" : "false",
+		  G.va48_on52 ? "true" : "false", a64_index_bits(), (u64)G.memstart,
+		  G.memstart < 0 ? "true" : "false", G.page_offset, G.page_end, G.kimage_vaddr,
+		  G.kimage_voffset, G.kaslr_off, G.vmemmap, G.vmemmap_start, G.vmemmap_end,
+		  img_va(IMG_PGD), G.pgd_pa, a64_pac_mask(), G.hostile_text ? "true" : "false",
+		  G.no_cont ? "false" : "true", SECTION_SIZE_BITS, G.maxphys);
+	bool first = true;
+	for (int l = 0; l < 5; l++)
+		if (a64_blocks_used & (1 << l)) {
+			sb_printf(b, "%s{\"level\": %d, \"name\": \"%s\", \"size\": %" PRIu64 "}",
+				  first ? "" : ", ", l, lvl_names[l], (u64)1 << a64_shift(l));
+			first = false;
+		}
+	sb_printf(b, "],\n  \"samples\": [");
+	first = true;
+	a64_sample(b, &first, "init_uts_ns", img_va(IMG_UTS));
+	a64_sample(b, &first, "_text", G.text_va);
+	a64_sample(b, &first, "_stext", G.text_va + A64_STEXT);
+	a64_sample(b, &first, "image_end-8", G.text_va + G.img_size - 8);
+	a64_sample(b, &first, "swapper_pg_dir", img_va(IMG_PGD));
+	a64_sample(b, &first, "mem_section", dmap(G.ms_root_pa));
+	a64_sample(b, &first, "pglist_data", dmap(G.pgdat_pa));
+	for (int i = 0; i < G.mapped.n; i++) {
+		u64 s = G.mapped.v[i].s, e = G.mapped.v[i].e;
+		a64_sample(b, &first, "linear:start", dmap(s));
+		a64_sample(b, &first, "linear:mid", dmap(s + ALIGN_DOWN((e - s) / 2, 8) + 0x1238));
+		a64_sample(b, &first, "linear:last", dmap(e - 8));
+	}
+	for (int i = 0; i < G.nsec; i++) {
+		u64 base = G.sec[i].nr << PFN_SECTION_SHIFT;
+		for (u64 k = 0; k < PAGES_PER_SECTION; k += PAGES_PER_SECTION / 4) {
+			u64 pfn = base + k + (k ? 1 : 0);
+			int c = cls_of(pfn);
+			if (c == C_HOLE || c < 0)
+				continue;
+			if (G.sec[i].kind == SK_PARTIAL && !G.sec[i].frames[(pfn - base) / PFNS_PER_FRAME])
+				continue;
+			a64_sample(b, &first, "vmemmap", page_va(pfn));
+		}
+	}
+	sb_printf(b, "]},\n");
+}
+
+/* ------------------------------------------------------------------ */
 /* class map: fixed regions and the random mix                          */
 /* ------------------------------------------------------------------ */
+
+/* DMA / DMA32 / Normal by address: x86 16 MiB and 4 GiB; arm64 ZONE_DMA up to 4 GiB */
+static int zone_of_ram(u64 pfn)
+{
+	u64 pa = pfn << PAGE_SHIFT;
+	if (G.arch == A_AARCH64)
+		return pa < (1ULL << 32) ? 0 : 2;
+	return pa < 16 * SZ_1M ? 0 : pa < (1ULL << 32) ? 1 : 2;
+}
 
 static int zone_of(u64 pfn)
 {
 	if (cls_of(pfn) >= C_DEV_RES && cls_of(pfn) <= C_DEV_MAPMEM)
 		return 4; /* ZONE_DEVICE */
-	if (pfn < 0x1000)
-		return 0;     /* DMA */
-	if (pfn < 0x100000)
-		return 1;     /* DMA32 */
-	return 2;             /* NORMAL */
+	return zone_of_ram(pfn);
 }
 
 static void set_range_cls_pa(u64 s, u64 e, int c)
@@ -1524,15 +2021,18 @@ static void assign_classes(struct rng *r)
 		u64 B = n->first_pfn;
 		set_cls(B, n->end_pfn, C_DEV_DATA);
 		set_cls(n->end_pfn, B + n->size / PAGE_SIZE, C_HOLE);
+		/* the info block is 4 KiB into the namespace, whatever the page size */
+		u64 ipfn = (n->start + SZ_4K) >> PAGE_SHIFT;
 		if (n->map_dev) {
-			set_cls(B, B + 1, C_DEV_RES);
-			set_cls(B + 1, B + 2, C_DEV_INFO);
-			set_cls(B + 2, n->data_pfn, C_DEV_GAP);
+			set_cls(B, B + n->reserve, C_DEV_RES);
+			set_cls(ipfn, ipfn + 1, C_DEV_INFO);
+			set_cls(B + n->reserve, n->data_pfn, C_DEV_GAP);
 			for (int b = 0; b < n->nblocks; b++)
-				set_cls(n->block_pa[b] >> PAGE_SHIFT, (n->block_pa[b] >> PAGE_SHIFT) + 512, C_DEV_MEMMAP);
+				set_cls(n->block_pa[b] >> PAGE_SHIFT,
+					(n->block_pa[b] >> PAGE_SHIFT) + MEMMAP_FRAMES, C_DEV_MEMMAP);
 		} else {
 			set_cls(B, n->data_pfn, C_DEV_MAPMEM);
-			set_cls(B + 1, B + 2, C_DEV_INFO);
+			set_cls(ipfn, ipfn + 1, C_DEV_INFO);
 		}
 		u64 u = n->used_data, first = ALIGN_DOWN(u * 3 / 4, MAX(1ULL, 1ULL << n->compound_order));
 		set_cls(n->data_pfn, n->data_pfn + first, C_DEV_DATA_USED);
@@ -1729,9 +2229,9 @@ static void build_arena(void)
 	G.slab_arena_pa = alloc_store((u64)ARENA_PAGES * PAGE_SIZE, "slab objects");
 	for (int i = 0; i < ARENA_PAGES; i++) {
 		u8 *pg = store_get((G.slab_arena_pa >> PAGE_SHIFT) + i);
-		for (int o = 0; o < 4096; o += 64) {
+		for (u64 o = 0; o < PAGE_SIZE; o += 64) {
 			u64 v = hash64(i * 64 + o, G.seed);
-			put64(pg + o, dmap(G.slab_arena_pa) + (v % (ARENA_PAGES * 4096ULL) & ~63ULL));
+			put64(pg + o, dmap(G.slab_arena_pa) + (v % (ARENA_PAGES * PAGE_SIZE) & ~63ULL));
 			put64(pg + o + 8, v);
 			put32(pg + o + 16, (u32)(v >> 7) | 1);
 		}
@@ -1746,7 +2246,7 @@ static void build_uts(void)
 	snprintf((char *)uts + 1 * 65, 65, "%s", G.nodename);
 	snprintf((char *)uts + 2 * 65, 65, "%s", G.osrelease);
 	snprintf((char *)uts + 3 * 65, 65, "%s", P->uts_version);
-	snprintf((char *)uts + 4 * 65, 65, "x86_64");
+	snprintf((char *)uts + 4 * 65, 65, G.arch == A_AARCH64 ? "aarch64" : "x86_64");
 	snprintf((char *)uts + 5 * 65, 65, "(none)");
 	u64 va = img_va(IMG_UTS);
 	if (!P->uts_off_key) {
@@ -1789,10 +2289,20 @@ static void build_pgdat(void)
 		ze[4] = dev_e;
 	}
 	int nr_zones = maxram > 0x100000 ? 3 : 2;
+	if (is_a64()) {
+		/* ZONE_DMA up to 4 GiB, no DMA32 pages, Normal above */
+		u64 g4 = (1ULL << 32) >> PAGE_SHIFT;
+		zs[0] = minram;
+		ze[0] = MIN(maxram, g4);
+		zs[1] = ze[1] = ze[0];
+		zs[2] = g4;
+		ze[2] = MAX(maxram, g4);
+		nr_zones = maxram > g4 ? 3 : 1;
+	}
 	for (int z = 0; z < 5; z++) {
 		u64 zv = zone_va(z);
 		u64 spanned = ze[z] > zs[z] ? ze[z] - zs[z] : 0;
-		if (z == 0)
+		if (z == 0 && !is_a64())
 			zs[0] = 1, spanned = 0x1000 - 1;
 		vwrite64(zv + P->off_zone_spanned - 16, spanned ? zs[z] : 0);  /* zone_start_pfn */
 		vwrite64(zv + P->off_zone_spanned, spanned);
@@ -1847,9 +2357,9 @@ static void build_mem_section(void)
 		u64 usage = dmap(G.usage_pa) + (u64)i * 32;
 		vwrite64(ms + 8, usage);
 		/* subsection_map: one bit per 2 MiB */
-		u64 map = 0;
-		for (int b = 0; b < 64; b++)
-			if (x->ram || x->cls[b * 512ULL] != C_HOLE)
+		u64 map = 0, per_sub = SZ_2M >> PAGE_SHIFT;
+		for (u64 b = 0; b < 64 && b < PAGES_PER_SECTION / per_sub; b++)
+			if (x->ram || x->cls[b * per_sub] != C_HOLE)
 				map |= 1ULL << b;
 		vwrite64(usage, map);
 		vwrite64(usage + 8, 0x5555555555555555ULL); /* pageblock flags */
@@ -2098,7 +2608,7 @@ static void build_vmcoreinfo(void)
 		OF("uts_namespace.name", 0);
 	S("node_online_map", img_va(IMG_NODE_ONLINE));
 	S("swapper_pg_dir", img_va(IMG_PGD));
-	S("_stext", G.text_va);
+	S("_stext", G.text_va + (is_a64() ? A64_STEXT : 0));
 	if (p->has_vmap_area_list)
 		S("vmap_area_list", img_va(IMG_VMAP_AREA_LIST));
 	if (p->has_vmalloc_start)
@@ -2118,7 +2628,7 @@ static void build_vmcoreinfo(void)
 	SZ("zone", p->size_zone);
 	SZ("free_area", p->size_free_area);
 	SZ("list_head", 16);
-	SZ("nodemask_t", 128);
+	SZ("nodemask_t", is_a64() ? 8 : 128);
 	OF("page.flags", p->off_flags);
 	OF(p->refcount_name ? "page._refcount" : "page._count", p->off_refcount);
 	OF("page.mapping", p->off_mapping);
@@ -2237,6 +2747,10 @@ static void build_vmcoreinfo(void)
 		S("kallsyms_offsets", img_va(IMG_KALLSYMS));
 		S("kallsyms_relative_base", img_va(IMG_KALLSYMS + 0x5c0e8));
 	}
+	if (is_a64()) {
+		a64_vmcoreinfo(b);
+		goto done;
+	}
 	NUM("phys_base", G.phys_base);
 	S(p->init_top_pgt ? "init_top_pgt" : "init_level4_pgt", img_va(IMG_PGD));
 	if (p->has_l5)
@@ -2248,6 +2762,7 @@ static void build_vmcoreinfo(void)
 		NUM("KERNEL_IMAGE_SIZE", SZ_1G);
 	if (p->has_sme)
 		NUM("sme_mask", G.sme);
+done:
 	sb_printf(b, "CRASHTIME=%" PRIu64 "\n", G.crashtime);
 	(void)v;
 #undef S
@@ -2450,7 +2965,7 @@ static void sp_stale(u8 *sp, u64 pfn, int which, struct pmem *n)
 static void gen_page(u8 *sp, u64 pfn, const u8 *cls, u64 base)
 {
 	int c = cls[pfn - base];
-	int zone = (c >= C_DEV_RES && c <= C_DEV_MAPMEM) ? 4 : (pfn < 0x1000 ? 0 : pfn < 0x100000 ? 1 : 2);
+	int zone = (c >= C_DEV_RES && c <= C_DEV_MAPMEM) ? 4 : zone_of_ram(pfn);
 	u64 h = hash64(pfn, G.seed);
 	memset(sp, 0, SPAGE);
 	switch (c) {
@@ -2551,7 +3066,7 @@ static void gen_page(u8 *sp, u64 pfn, const u8 *cls, u64 base)
 			break;
 		if (n->map_dev && (c == C_DEV_RES || c == C_DEV_INFO)) {
 			if (n->stale != ST_NONE)
-				sp_stale(sp, pfn, c == C_DEV_INFO, n);
+				sp_stale(sp, pfn, (int)(pfn - n->first_pfn), n);
 			break; /* never initialised */
 		}
 		if (n->map_dev && (c == C_DEV_GAP || c == C_DEV_MEMMAP)) {
@@ -2606,7 +3121,7 @@ static int content_kind(u64 pfn, int c)
 {
 	switch (c) {
 	case -1:
-		return (pfn >= 0xfffc0 && pfn < 0x100000) ? CK_FILL : CK_ZERO;
+		return (G.arch == A_X86_64 && pfn >= 0xfffc0 && pfn < 0x100000) ? CK_FILL : CK_ZERO;
 	case C_HOLE: case C_CRASH: case C_ZERO: case C_FREE_TAIL: case C_UNACC_HEAD:
 	case C_UNACC_TAIL: case C_DEV_RES: case C_DEV_GAP: case C_DEV_DATA: case C_DEV_MAPMEM:
 		return CK_ZERO;
@@ -2629,8 +3144,8 @@ static int content_kind(u64 pfn, int c)
 
 static bool page_is_zero(const u8 *pg)
 {
-	static const u8 z[4096];
-	return !memcmp(pg, z, 4096);
+	static const u8 z[MAX_PAGE_SIZE];
+	return !memcmp(pg, z, PAGE_SIZE);
 }
 
 static bool content_zero(u64 pfn, int c)
@@ -2643,7 +3158,7 @@ static bool content_zero(u64 pfn, int c)
 	return false;
 }
 
-static char corpus[65536];
+static char corpus[4 * MAX_PAGE_SIZE];
 
 static void build_corpus(void)
 {
@@ -2677,10 +3192,12 @@ static void fill_page(u8 *pg, u64 pfn, int c)
 		mode = (h & 1) ? F_RANDOM : F_TEXT;
 	if (mode == F_RANDOM) {
 		u64 s = h;
-		for (int i = 0; i < 512; i++)
+		for (u64 i = 0; i < PAGE_SIZE / 8; i++)
 			put64(pg + i * 8, splitmix64(&s));
 	} else {
-		memcpy(pg, corpus + (h % (sizeof(corpus) - 4096)), 4096);
+		/* 64 KiB of text for 4 KiB pages (as before), four pages' worth beyond */
+		u64 len = MAX(65536, 4 * PAGE_SIZE);
+		memcpy(pg, corpus + (h % (len - PAGE_SIZE)), PAGE_SIZE);
 	}
 	char hdr[48];
 	int n = snprintf(hdr, sizeof(hdr), "pfn:%" PRIx64 " c:%d ", pfn, c);
@@ -2690,7 +3207,7 @@ static void fill_page(u8 *pg, u64 pfn, int c)
 static void produce_page(u8 *pg, u64 pfn, int c, int kind)
 {
 	if (kind == CK_STORE)
-		memcpy(pg, store_find(pfn), 4096);
+		memcpy(pg, store_find(pfn), PAGE_SIZE);
 	else
 		fill_page(pg, pfn, c);
 }
@@ -2735,15 +3252,26 @@ static void build_loads(void)
 	G.nloads = 0;
 #define ADDL(k, pa, va, sz) (G.loads[G.nloads++] = (struct load){ (k), (pa), (va), (sz), 0 })
 	if (G.layout != L_QEMU) {
-		ADDL(LK_TEXT, G.img_pa, G.text_va, G.img_size);
+		if (G.hostile_text)
+			/*
+			 * kexec-tools without _text in kallsyms: p_vaddr all ones,
+			 * the size from _end down to it (near 2^64), p_paddr from
+			 * __pa() of all ones; no data in the file.
+			 */
+			ADDL(LK_TEXT_HOSTILE, ~0ULL - G.kimage_voffset, ~0ULL,
+			     G.text_va + G.img_size - ~0ULL);
+		else
+			ADDL(LK_TEXT, G.img_pa, G.text_va, G.img_size);
 		for (int i = 0; i < G.e820.n; i++)
 			rv_add(&r, G.e820.v[i].s, G.e820.v[i].e);
-		if (G.layout == L_KEXEC_FILE)
+		if (G.layout == L_KEXEC_FILE && !is_a64())
 			rv_subtract(&r, 0, 0x100000);
 		if (G.ck_e)
 			rv_subtract(&r, G.ck_s, G.ck_e);
 		for (int i = 0; i < r.n; i++)
-			ADDL(LK_RAM, r.v[i].s, dmap(r.v[i].s), r.v[i].e - r.v[i].s);
+			/* the hostile header computes p_vaddr with page_offset 0 */
+			ADDL(LK_RAM, r.v[i].s, G.hostile_text ? r.v[i].s - (u64)G.memstart : dmap(r.v[i].s),
+			     r.v[i].e - r.v[i].s);
 		for (int k = 0; k < G.npm; k++) {
 			struct pmem *n = &G.pm[k];
 			n->load_index = -1;
@@ -2856,8 +3384,13 @@ static void build_notes(void)
 	struct sbuf b = {0};
 	u8 d[440];
 	for (int i = 0; i < G.cpus; i++) {
-		make_prstatus(d, i);
-		note_append(&b, "CORE", 1, d, 336);
+		if (is_a64()) {
+			a64_make_prstatus(d, i);
+			note_append(&b, "CORE", 1, d, 392);
+		} else {
+			make_prstatus(d, i);
+			note_append(&b, "CORE", 1, d, 336);
+		}
 	}
 	if (G.layout == L_QEMU)
 		for (int i = 0; i < G.cpus; i++) {
@@ -2893,6 +3426,8 @@ static void layout_file(void)
 		for (int i = 0; i < G.nloads; i++) {
 			u64 in = G.loads[i].paddr % PAGE_SIZE;
 			G.loads[i].offset = cur + in;
+			if (G.loads[i].kind == LK_TEXT_HOSTILE)
+				continue;	/* the file cannot hold it */
 			cur += ALIGN_UP(in + G.loads[i].size, PAGE_SIZE);
 		}
 		G.data_end = G.file_size = cur;
@@ -2908,7 +3443,7 @@ static void write_headers(void)
 	eh[5] = 1; /* little endian */
 	eh[6] = 1; /* EV_CURRENT */
 	put16(eh + 16, 4);      /* ET_CORE */
-	put16(eh + 18, 62);     /* EM_X86_64 */
+	put16(eh + 18, is_a64() ? 183 : 62);     /* EM_AARCH64 / EM_X86_64 */
 	put32(eh + 20, 1);
 	put64(eh + 32, G.phoff);
 	put16(eh + 52, 64);     /* e_ehsize */
@@ -2958,6 +3493,8 @@ static void write_contents(void)
 	u8 *buf = xmalloc(BATCH * PAGE_SIZE);
 	for (int i = 0; i < G.nloads; i++) {
 		struct load *l = &G.loads[i];
+		if (l->kind == LK_TEXT_HOSTILE)
+			continue;
 		u64 sp = l->paddr >> PAGE_SHIFT, ep = (l->paddr + l->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 		u64 bstart = 0, bn = 0;
 		struct section *sec = NULL;
@@ -3143,6 +3680,8 @@ static void section_dump_maps(u64 base, u64 *in1st, u64 *inseg)
 	u64 end = base + PAGES_PER_SECTION;
 	for (int i = 0; i < G.nloads; i++) {
 		struct load *l = &G.loads[i];
+		if (l->kind == LK_TEXT_HOSTILE)
+			continue;	/* a reader must drop it */
 		/* 1st bitmap: partial first and last pages count */
 		u64 a = l->paddr >> PAGE_SHIFT, b = (l->paddr + l->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 		b = MIN(b, G.max_mapnr);
@@ -3165,7 +3704,8 @@ static void emulate_section(struct section *x, const u8 *buf)
 	if (base >= G.max_mapnr)
 		return;
 	u64 send = MIN(base + PAGES_PER_SECTION, G.max_mapnr);
-	static u64 in1st[PAGES_PER_SECTION / 64], inseg[PAGES_PER_SECTION / 64], zero[PAGES_PER_SECTION / 64];
+	static u64 in1st[MAX_PAGES_PER_SECTION / 64], inseg[MAX_PAGES_PER_SECTION / 64];
+	static u64 zero[MAX_PAGES_PER_SECTION / 64];
 	section_dump_maps(base, in1st, inseg);
 	memset(zero, 0, sizeof(zero));
 	u32 nidx = 0;
@@ -3238,7 +3778,8 @@ static void compute_max_mapnr(void)
 {
 	u64 maxpa = 0;
 	for (int i = 0; i < G.nloads; i++)
-		maxpa = MAX(maxpa, G.loads[i].paddr + G.loads[i].size);
+		if (G.loads[i].kind != LK_TEXT_HOSTILE)
+			maxpa = MAX(maxpa, G.loads[i].paddr + G.loads[i].size);
 	u64 mm0 = (maxpa + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	u64 nsec = (mm0 + PAGES_PER_SECTION - 1) / PAGES_PER_SECTION;
 	u64 maxpfn = 0;
@@ -3248,6 +3789,8 @@ static void compute_max_mapnr(void)
 	G.max_mapnr = maxpfn ? MIN(mm0, maxpfn) : mm0;
 	g_original = 0;
 	for (int i = 0; i < G.nloads; i++) {
+		if (G.loads[i].kind == LK_TEXT_HOSTILE)
+			continue;
 		/* a partially covered last page is counted too (checked on mdf 1.7.2) */
 		u64 a = G.loads[i].paddr >> PAGE_SHIFT;
 		u64 b = (G.loads[i].paddr + G.loads[i].size + PAGE_SIZE - 1) >> PAGE_SHIFT;
@@ -3270,9 +3813,9 @@ static void write_memmaps(void)
 		for (u64 j = 0; j < PAGES_PER_SECTION; j++)
 			gen_page(buf + j * SPAGE, base + j, x->cls, base);
 		if (x->kind == SK_PARTIAL) {
-			for (int k = 0; k < 512; k++)
+			for (u64 k = 0; k < MEMMAP_FRAMES; k++)
 				if (x->frames[k])
-					write_phys(x->frames[k], buf + (u64)k * PAGE_SIZE, PAGE_SIZE);
+					write_phys(x->frames[k], buf + k * PAGE_SIZE, PAGE_SIZE);
 		} else {
 			write_phys(x->block_pa, buf, PAGES_PER_SECTION * SPAGE);
 		}
@@ -3361,11 +3904,14 @@ static void write_manifest(void)
 	js_str(&b, G.out);
 	sb_printf(&b, ",\n \"profile\": \"%s\",\n \"osrelease\": ", P->name);
 	js_str(&b, G.osrelease);
-	sb_printf(&b, ",\n \"layout\": \"%s\",\n \"page_size\": 4096,\n \"ram_bytes\": %" PRIu64
+	sb_printf(&b, ",\n \"layout\": \"%s\",\n \"page_size\": %" PRIu64 ",\n \"ram_bytes\": %" PRIu64
 		  ",\n \"cpus\": %d,\n \"seed\": %" PRIu64 ",\n \"fill\": \"%s\",\n \"five_level\": %s,\n"
 		  " \"sme_mask\": \"0x%" PRIx64 "\",\n \"vmcoreinfo\": %s,\n \"crashtime\": %" PRIu64 ",\n",
-		  layout_names[G.layout], G.ram, G.cpus, G.seed, fill_names[G.fill],
+		  layout_names[G.layout], (u64)PAGE_SIZE, G.ram, G.cpus, G.seed, fill_names[G.fill],
 		  G.five ? "true" : "false", G.sme, G.no_vmcoreinfo ? "false" : "true", G.crashtime);
+	sb_printf(&b, " \"arch\": \"%s\",\n", G.arch == A_AARCH64 ? "aarch64" : "x86_64");
+	if (G.arch == A_AARCH64)
+		a64_manifest(&b);
 	sb_printf(&b, " \"kaslr\": {\"enabled\": %s, \"seed\": %" PRIu64 ", \"page_offset_base\": ",
 		  G.kaslr ? "true" : "false", G.kaslr_seed);
 	js_hex(&b, G.page_offset);
@@ -3462,6 +4008,8 @@ static void write_manifest(void)
 	u64 seg_s[64], seg_e[64];
 	int nseg = 0;
 	for (int i = 0; i < G.nloads && nseg < 64; i++) {
+		if (G.loads[i].kind == LK_TEXT_HOSTILE)
+			continue;
 		seg_s[nseg] = G.loads[i].paddr >> PAGE_SHIFT;
 		seg_e[nseg++] = (G.loads[i].paddr + G.loads[i].size) >> PAGE_SHIFT;
 	}
@@ -3674,6 +4222,14 @@ static void usage(FILE *f)
 "                       [,info=yes|no][,stale=none|buddy|lru|compound][,dump=carved|full|none]\n"
 "                       [,map=dev|mem]\n"
 "  --five-level         5-level paging (pgtable_l5_enabled=1)\n"
+"  --arch A             x86_64 (default) | aarch64\n"
+"  --page-size S        aarch64: 4K (default) | 16K | 64K\n"
+"  --va-bits N          aarch64 VA_BITS: 39 48 52 (4K), 47 48 52 (16K), 42 48 52 (64K); default 48\n"
+"  --va48-on-52         aarch64: a VA_BITS=52 kernel on a CPU without 52-bit VA: it runs\n"
+"                       VA_BITS_MIN bits (48; 47 with 16K pages), TCR_EL1_T1SZ says so\n"
+"  --pac                aarch64: pointer authentication (KERNELPACMASK, signed lr)\n"
+"  --hostile-text       aarch64: kexec-tools' garbage kernel-image PT_LOAD (vaddr ~0, size ~2^64)\n"
+"  --no-cont            aarch64: no contiguous-bit hints in the linear map\n"
 "  --sme-mask BIT       set the AMD SME C-bit BIT in every page-table entry\n"
 "  --crashkernel SIZE   crashkernel reservation (default 128M, 0 = none)\n"
 "  --cpus N             number of CPUs / NT_PRSTATUS notes (default 2)\n"
@@ -3719,7 +4275,7 @@ static void parse_pmem(const char *s)
 		die("too many --pmem");
 	struct pmem *n = &G.pm[G.npm++];
 	memset(n, 0, sizeof(*n));
-	n->align = PAGE_SIZE;
+	n->align = 0;		/* the page size (fsdax) or 2M (devdax), see pmem_compute */
 	n->info = true;
 	n->map_dev = true;
 	n->stale = ST_NONE;
@@ -3763,16 +4319,17 @@ static void parse_pmem(const char *s)
 	free(d);
 	if (!have_start || !have_size)
 		die("--pmem needs start= and size=");
-	if (n->devdax && !have_align)
-		n->align = SZ_2M;
-	if (n->align != PAGE_SIZE && n->align != SZ_2M && n->align != SZ_1G)
-		die("--pmem align must be 4K, 2M or 1G");
+	(void)have_align;
 }
 
 static void parse_args(int argc, char **argv)
 {
 	G.profile_name = "6.1";
 	G.layout = L_KEXEC_FILE;
+	G.arch = A_X86_64;
+	G.page_shift = 12;
+	G.section_bits = 27;
+	G.va_bits = 48;
 	G.ram = 512 * SZ_1M;
 	G.seed = 1;
 	G.kaslr_seed = 12345;
@@ -3847,6 +4404,25 @@ static void parse_args(int argc, char **argv)
 			G.fill = k;
 		} else if (!strcmp(name, "--pmem")) { NEEDVAL(); parse_pmem(val); }
 		else if (!strcmp(name, "--five-level")) G.five = true;
+		else if (!strcmp(name, "--arch")) {
+			NEEDVAL();
+			if (!strcmp(val, "x86_64"))
+				G.arch = A_X86_64;
+			else if (!strcmp(val, "aarch64") || !strcmp(val, "arm64"))
+				G.arch = A_AARCH64;
+			else
+				die("--arch x86_64|aarch64");
+		} else if (!strcmp(name, "--page-size")) {
+			NEEDVAL();
+			u64 ps = parse_size(val);
+			if (ps != 4096 && ps != 16384 && ps != 65536)
+				die("--page-size 4K|16K|64K");
+			G.page_shift = ilog2_floor(ps);
+		} else if (!strcmp(name, "--va-bits")) { NEEDVAL(); G.va_bits = atoi(val); }
+		else if (!strcmp(name, "--va48-on-52")) G.va48_on52 = true;
+		else if (!strcmp(name, "--pac")) G.pac = true;
+		else if (!strcmp(name, "--hostile-text")) G.hostile_text = true;
+		else if (!strcmp(name, "--no-cont")) G.no_cont = true;
 		else if (!strcmp(name, "--sme-mask")) { NEEDVAL(); G.sme_bit = atoi(val); }
 		else if (!strcmp(name, "--crashkernel")) { NEEDVAL(); G.crash_size = parse_size(val); }
 		else if (!strcmp(name, "--cpus")) { NEEDVAL(); G.cpus = atoi(val); }
@@ -3872,6 +4448,10 @@ static void parse_args(int argc, char **argv)
 		die("--cpus must be 1..64");
 	if (G.ram < 256 * SZ_1M || G.ram % SZ_2M)
 		die("--ram must be >= 256M and a multiple of 2M");
+	if (G.arch == A_X86_64 && (G.page_shift != 12 || G.va48_on52 || G.pac || G.hostile_text))
+		die("--page-size, --va48-on-52, --pac and --hostile-text need --arch aarch64");
+	if (G.arch == A_AARCH64 && G.ram % (1ULL << (G.page_shift == 16 ? 29 : 27)))
+		die("--ram: arm64 RAM must be a multiple of the section size");
 }
 
 /* ------------------------------------------------------------------ */
@@ -3909,6 +4489,8 @@ int main(int argc, char **argv)
 	if (G.five && !P->has_l5)
 		die("profile %s has no 5-level paging support", P->name);
 	G.maxphys = G.five ? 52 : 46;
+	if (is_a64())
+		a64_configure();
 	if (G.sme_bit >= 0) {
 		if (!P->has_sme)
 			die("profile %s does not export sme_mask", P->name);
@@ -3921,29 +4503,48 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 40; i++)
 		G.build_id[i] = "0123456789abcdef"[hash64(i, G.seed ^ P->ver) & 15];
 
-	layout_ram();
+	if (is_a64())
+		a64_layout_ram();
+	else
+		layout_ram();
 	for (int i = 0; i < G.npm; i++)
 		pmem_compute(&G.pm[i], &mr);
 	for (int i = 0; i < G.npm; i++)
 		for (int j = i + 1; j < G.npm; j++)
 			if (G.pm[i].start < G.pm[j].start + G.pm[j].size && G.pm[j].start < G.pm[i].start + G.pm[i].size)
 				die("--pmem namespaces overlap");
-	place_crashkernel_and_image(&kr);
-	randomize_memory(&kr);
+	if (is_a64()) {
+		a64_place(&kr);
+		a64_randomize(&kr);
+	} else {
+		place_crashkernel_and_image(&kr);
+		randomize_memory(&kr);
+	}
 	build_sections();
 
 	for (int i = 0; i < G.e820.n; i++)
 		rv_add(&G.freeram, G.e820.v[i].s, G.e820.v[i].e);
-	rv_subtract(&G.freeram, 0, 16 * SZ_1M);
+	if (is_a64()) {
+		/* the DTB below the image, the initrd and friends at the top */
+		rv_subtract(&G.freeram, A64_RAM_BASE, G.img_pa);
+		u64 top = G.e820.v[G.e820.n - 1].e;
+		rv_subtract(&G.freeram, top - MIN(top, 2 * SZ_1M), top);
+	} else {
+		rv_subtract(&G.freeram, 0, 16 * SZ_1M);
+	}
 	rv_subtract(&G.freeram, G.img_pa, G.img_pa + G.img_size);
 	if (G.ck_e)
 		rv_subtract(&G.freeram, G.ck_s, G.ck_e);
 	/* keep the ACPI-like tail reserved */
-	rv_subtract(&G.freeram, ALIGN_DOWN(G.lowmem - 0x24000, PAGE_SIZE), G.lowmem);
+	if (!is_a64())
+		rv_subtract(&G.freeram, ALIGN_DOWN(G.lowmem - 0x24000, PAGE_SIZE), G.lowmem);
 
 	allocate_memmaps();
 	alloc_kernel_structs();
-	build_page_tables();
+	if (is_a64())
+		a64_build_page_tables();
+	else
+		build_page_tables();
 	assign_classes(&mr);
 
 	build_uts();
