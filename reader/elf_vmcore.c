@@ -527,7 +527,7 @@ static uint64_t host_page_size(void)
 {
 	long ps = sysconf(_SC_PAGESIZE);
 
-	return ps > 0 && is_power_of_2((uint64_t)ps) ? (uint64_t)ps : 4096;
+	return ps > 0 && is_power_of_2((uint64_t)ps) ? (uint64_t)ps : DUMP_PAGE_SIZE_MIN;
 }
 
 /*
