@@ -34,13 +34,15 @@ LIB_SRCS = \
 	kernel/vmcoreinfo.c kernel/kernel.c kernel/sparsemem.c \
 	arch/arch.c arch/pgtable.c arch/x86_64.c arch/aarch64.c \
 	classify/page_class.c \
-	filter/filter.c filter/devmap.c \
+	filter/filter.c filter/devmap.c filter/exclude_vmemmap.c \
 	writer/codec.c writer/output.c writer/pipeline.c writer/kdump.c \
 	writer/elf.c writer/split.c writer/reassemble.c writer/rearrange.c \
 	kernel/dmesg.c filter/mem_usage.c cli/json_report.c \
 	symbols/symbols.c symbols/name_index.c symbols/dwarf.c symbols/btf.c \
 	symbols/kallsyms.c symbols/vmcoreinfo_gen.c selfcheck/selfcheck.c \
 	cli/options.c \
+	erase/config.c erase/ranges.c erase/resolve.c erase/module_syms.c \
+	erase/job.c \
 	erase_info.c print_info.c
 
 LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/%.o)

@@ -4,6 +4,7 @@
 #include "lib/util.h"
 #include "reader/source.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,14 +24,55 @@ struct error *eraseinfo_from_source(const struct source *src,
 		p = src->notes + src->note_info.eraseinfo_off;
 		n = src->note_info.eraseinfo_size;
 	}
+	/* An ELF note's padding is not part of the record. */
+	while (n && !p[n - 1])
+		n--;
 	if (!n)
 		return NULL;
 	ei->text = malloc(n);
 	if (!ei->text)
 		return ERR_OOM();
 	memcpy(ei->text, p, n);
-	ei->size = n;
+	ei->size = ei->inherited = n;
 	return NULL;
+}
+
+struct error *eraseinfo_append(struct eraseinfo *ei, const char *text,
+			       size_t len)
+{
+	bool need_nl = ei->size && ei->text[ei->size - 1] != '\n';
+	uint8_t *t;
+
+	if (!len)
+		return NULL;
+	t = realloc(ei->text, ei->size + need_nl + len);
+	if (!t)
+		return ERR_OOM();
+	ei->text = t;
+	/* An inherited record cut mid-line must not swallow our first line. */
+	if (need_nl)
+		t[ei->size++] = '\n';
+	memcpy(t + ei->size, text, len);
+	ei->size += len;
+	return NULL;
+}
+
+void eraseinfo_lines(const uint8_t *text, size_t size,
+		     void (*fn)(void *arg, const char *line, size_t len),
+		     void *arg)
+{
+	size_t pos = 0;
+
+	while (pos < size) {
+		const uint8_t *nl = memchr(text + pos, '\n', size - pos);
+		size_t end = nl ? (size_t)(nl - text) : size;
+
+		/* Padding of an ELF note ends the record. */
+		if (text[pos] == '\0')
+			break;
+		fn(arg, (const char *)text + pos, end - pos);
+		pos = end + 1;
+	}
 }
 
 void eraseinfo_release(struct eraseinfo *ei)

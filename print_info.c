@@ -156,7 +156,8 @@ void print_step_time(struct printer *pr, const char *label,
 uint64_t stats_excluded(const struct dump_stats *st)
 {
 	return st->zero + st->cache + st->cache_private + st->user +
-	       st->free + st->hwpoison + st->offline + st->pmem_data;
+	       st->free + st->hwpoison + st->offline + st->pmem_data +
+	       st->vmemmap;
 }
 
 void print_report(struct printer *pr, const struct dump_stats *st)
@@ -194,6 +195,9 @@ void print_report(struct printer *pr, const struct dump_stats *st)
 	if (st->pmem_data)
 		msg_report(pr, "    Pmem data pages         : 0x%016llx\n",
 			   (unsigned long long)st->pmem_data);
+	if (st->vmemmap)
+		msg_report(pr, "    Unused vmemmap pages    : 0x%016llx\n",
+			   (unsigned long long)st->vmemmap);
 	msg_report(pr, "  Remaining pages  : 0x%016llx\n",
 		   (unsigned long long)remaining);
 	if (st->elf) {

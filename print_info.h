@@ -72,6 +72,7 @@ struct dump_stats {
 	uint64_t offline;
 	uint64_t pmem_data;		/* ZONE_DEVICE data pages excluded */
 	uint64_t dbv_pages;		/* device-backed vmemmap pages kept */
+	uint64_t vmemmap;		/* -e: unused vmemmap pages excluded */
 	unsigned int dbv_segments;
 	uint64_t elf_excluded;		/* ELF: pages actually left out */
 	bool elf;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "json_report.h"
+#include "../erase_info.h"
 #include "../filter/devmap.h"
 #include "../filter/mem_usage.h"
 #include "../lib/error.h"
@@ -126,6 +127,8 @@ static void write_pages(struct jw *w, const struct run_report *r)
 	jw_u64(w, "hwpoison", st->hwpoison);
 	jw_u64(w, "offline", st->offline);
 	jw_u64(w, "pmem_data", st->pmem_data);
+	if (st->vmemmap)
+		jw_u64(w, "unused_vmemmap", st->vmemmap);
 	if (r->mem_usage) {
 		jw_u64(w, "kern_data", mem_usage_kern_data(st));
 	} else {
@@ -237,6 +240,43 @@ static void write_selfcheck(struct jw *w, const struct selfcheck *sc)
 	jw_close(w, '}');
 }
 
+struct line_sink {
+	struct jw *w;
+	char buf[1024];
+};
+
+static void json_line(void *arg, const char *line, size_t len)
+{
+	struct line_sink *ls = arg;
+	size_t n = len < sizeof(ls->buf) - 1 ? len : sizeof(ls->buf) - 1;
+
+	memcpy(ls->buf, line, n);
+	ls->buf[n] = 0;
+	jw_str(ls->w, NULL, ls->buf);
+}
+
+/* The eraseinfo record as lines: what the input carried, what this run added. */
+static void write_eraseinfo(struct jw *w, const struct run_report *r)
+{
+	struct line_sink ls = { .w = w };
+	size_t inh = r->eraseinfo_inherited;
+
+	jw_open(w, "eraseinfo", '{');
+	jw_u64(w, "size", r->eraseinfo_size);
+	jw_open(w, "inherited", '[');
+	eraseinfo_lines(r->eraseinfo, inh, json_line, &ls);
+	jw_close(w, ']');
+	jw_open(w, "added", '[');
+	if (r->eraseinfo_size > inh)
+		eraseinfo_lines(r->eraseinfo + inh, r->eraseinfo_size - inh, json_line, &ls);
+	jw_close(w, ']');
+	if (r->erasing) {
+		jw_u64(w, "erased_bytes", r->erased_bytes);
+		jw_u64(w, "ranges", r->erase_ranges);
+	}
+	jw_close(w, '}');
+}
+
 static void write_report(struct jw *w, const struct run_report *r)
 {
 	const struct dump_stats *st = r->stats;
@@ -287,6 +327,8 @@ static void write_report(struct jw *w, const struct run_report *r)
 		write_dbv(w, r);
 	if (r->selfcheck)
 		write_selfcheck(w, r->selfcheck);
+	if (r->eraseinfo_size || r->erasing)
+		write_eraseinfo(w, r);
 	jw_open(w, "timings", '{');
 	jw_double(w, "input_seconds", r->t_input);
 	jw_double(w, "write_seconds", r->t_write);

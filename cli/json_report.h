@@ -38,6 +38,11 @@ struct run_report {
 	uint64_t write_bytes;		/* as the report counts them */
 	double t_total, t_input, t_write;
 	bool incomplete;
+	/* eraseinfo: the input's record, then this run's lines */
+	const uint8_t *eraseinfo;
+	size_t eraseinfo_size, eraseinfo_inherited;
+	uint64_t erased_bytes, erase_ranges;	/* this run: merged ranges */
+	bool erasing;				/* --config given */
 	int exit_status;
 	const char *error;		/* the failure, or NULL */
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "filter.h"
 #include "devmap.h"
+#include "exclude_vmemmap.h"
 #include "../kernel/kernel.h"
 #include "../kernel/sparsemem.h"
 #include "../lib/bitmap.h"
@@ -37,6 +38,7 @@ struct filter {
 	struct page_reader *zero_reader;
 
 	unsigned int warn_order, warn_unreadable;
+	const struct vmemmap_excl *vmemmap_excl;	/* -e */
 };
 
 /* The part of the work one window needs. */
@@ -457,7 +459,18 @@ struct error *filter_window(struct filter *f, uint64_t start, uint64_t end,
 		if (err)
 			return err;
 	}
+	if (f->vmemmap_excl) {
+		uint64_t n = vmemmap_excl_apply(f->vmemmap_excl, start, end, bm2);
+
+		if (st)
+			st->vmemmap += n;
+	}
 	return NULL;
+}
+
+void filter_set_vmemmap_excl(struct filter *f, const struct vmemmap_excl *x)
+{
+	f->vmemmap_excl = x;
 }
 
 struct error *filter_bitmaps_init(struct filter_bitmaps *b, uint64_t window_pfns,

@@ -20,6 +20,7 @@ struct kernel;
 struct page_reader;
 struct printer;
 struct source;
+struct vmemmap_excl;
 
 struct filter_options {
 	unsigned int dump_level;
@@ -56,6 +57,9 @@ struct filter_bitmaps {
 struct error *filter_bitmaps_init(struct filter_bitmaps *b, uint64_t window_pfns,
 				  uint64_t max_mapnr);
 void filter_bitmaps_fini(struct filter_bitmaps *b);
+
+/* -e: leave these vmemmap frames out of every window from now on (NULL: none). */
+void filter_set_vmemmap_excl(struct filter *f, const struct vmemmap_excl *x);
 
 /* Is the struct-page scan needed at all for this dump level? */
 bool filter_scans(const struct filter *f);

@@ -17,7 +17,8 @@
 FUZZ_CC ?= clang
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= elf kdump vmcoreinfo pgtable kernel options notes devmap btf kallsyms dwarf
+FUZZ_TARGETS ?= elf kdump vmcoreinfo pgtable kernel options notes devmap btf kallsyms dwarf \
+	erase_config
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -pthread \

@@ -609,10 +609,10 @@ static void build_ehdr(const struct elf_writer *w, Elf64_Ehdr *eh, bool incomple
 		eh->e_flags |= DUMP_ELF_INCOMPLETE;
 }
 
-/* The input already carries an ERASEINFO note when it is one of our ELF dumps. */
+/* The notes already carry an ERASEINFO note when they are those of an ELF dump re-filtered as it was. */
 static bool eraseinfo_note_needed(const struct write_params *wp)
 {
-	return wp->eraseinfo_size && !wp->src->note_info.has_eraseinfo;
+	return wp->eraseinfo_size && !wp->eraseinfo_in_notes;
 }
 
 static struct error *write_headers(struct elf_writer *w)
@@ -721,6 +721,7 @@ static struct error *write_pass(struct elf_writer *w)
 	struct pipeline_options po = {
 		.raw_only = true,
 		.threads = wp->threads,
+		.patch = wp->patch,
 	};
 	struct timespec t0;
 	struct error *err;

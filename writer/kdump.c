@@ -353,6 +353,7 @@ static struct error *page_pass(struct kdump_writer *w)
 		.zero_check = wp->dump_level & DL_EXCLUDE_ZERO,
 		.threads = wp->threads,
 		.batch_end = batch_end,
+		.patch = wp->patch,
 	};
 	struct pipeline *p = NULL;
 	uint64_t lo = wp->split ? wp->split_start : 0;

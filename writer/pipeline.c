@@ -112,11 +112,42 @@ static void probe_touch(void *arg)
 	(void)*(volatile const uint8_t *)z->page;
 }
 
-/* A page mapped in place: check it, point at it. */
-static void process_mapped(struct pipeline *p, struct page_result *r,
-			   const uint8_t *page)
+static bool patched(const struct pipeline *p, uint64_t pfn)
+{
+	const struct page_patch *h = p->opt.patch;
+
+	return h && h->touches(h->arg, pfn << p->src->page_shift, p->page_size);
+}
+
+static void patch_page(const struct pipeline *p, uint64_t pfn, uint8_t *page)
+{
+	const struct page_patch *h = p->opt.patch;
+
+	h->apply(h->arg, pfn << p->src->page_shift, page, p->page_size);
+}
+
+struct copy_probe {
+	const uint8_t *from;
+	uint8_t *to;
+	size_t len;
+};
+
+static void probe_copy(void *arg)
+{
+	struct copy_probe *c = arg;
+
+	memcpy(c->to, c->from, c->len);
+}
+
+/*
+ * A page mapped in place: check it, point at it.  Returns true when the
+ * page went to @slot instead (the patch hook changes it).
+ */
+static bool process_mapped(struct pipeline *p, struct page_result *r,
+			   const uint8_t *page, uint8_t *slot)
 {
 	struct zero_probe z = { page, p->page_size, false };
+	struct copy_probe c = { page, slot, p->page_size };
 
 	/*
 	 * Fault the page in under the guard even without a zero check: the
@@ -128,14 +159,25 @@ static void process_mapped(struct pipeline *p, struct page_result *r,
 		r->unreadable = true;
 		r->read_err = ERR(ERR_IO, "I/O error reading pfn 0x%llx",
 				  (unsigned long long)r->pfn);
-		return;
+		return false;
 	}
 	if (z.zero) {
 		r->zero = true;
-		return;
+		return false;
 	}
-	r->data = page;
 	r->size = (uint32_t)p->page_size;
+	if (!patched(p, r->pfn)) {
+		r->data = page;
+		return false;
+	}
+	if (!guarded_call(probe_copy, &c)) {
+		r->unreadable = true;
+		r->read_err = ERR(ERR_IO, "I/O error reading pfn 0x%llx",
+				  (unsigned long long)r->pfn);
+		return false;
+	}
+	patch_page(p, r->pfn, slot);
+	return true;
 }
 
 static void process(struct worker *w, struct batch *b)
@@ -154,7 +196,10 @@ static void process(struct worker *w, struct batch *b)
 		r->pfn = b->pfn[i];
 		b->off[i] = UINT32_MAX;
 		if (p->zero_copy && b->mapped[i]) {
-			process_mapped(p, r, b->mapped[i]);
+			if (process_mapped(p, r, b->mapped[i], slot)) {
+				b->off[i] = pos;
+				pos += r->size;
+			}
 			continue;
 		}
 		/* The page lands where its stored bytes go: raw pages need no more copies. */
@@ -168,6 +213,8 @@ static void process(struct worker *w, struct batch *b)
 			r->zero = true;
 			continue;
 		}
+		if (patched(p, r->pfn))
+			patch_page(p, r->pfn, slot);
 		b->off[i] = pos;
 		r->size = (uint32_t)ps;
 		if (w->codec) {

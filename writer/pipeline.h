@@ -34,12 +34,26 @@ typedef struct error *(*emit_fn)(void *arg, const struct page_result *r);
  */
 typedef struct error *(*batch_end_fn)(void *arg);
 
+/*
+ * Rewrites page contents on their way to the output (erasing): a page
+ * whose bytes @touches says it changes is copied, then @apply edits the
+ * copy.  Both are called from worker threads.  Zero pages are recognised
+ * before the hook, so a page that only erasing made all-zero stays a
+ * stored page.
+ */
+struct page_patch {
+	bool (*touches)(const void *arg, uint64_t paddr, uint64_t len);
+	void (*apply)(const void *arg, uint64_t paddr, uint8_t *page, size_t len);
+	const void *arg;
+};
+
 struct pipeline_options {
 	unsigned int method;	/* DUMP_DH_COMPRESSED_*, 0 for none */
 	bool zero_check;	/* report all-zero pages instead of storing them */
 	bool raw_only;		/* ELF output: never compress */
 	unsigned int threads;	/* worker threads; 0 = caller's thread */
 	batch_end_fn batch_end;	/* optional */
+	const struct page_patch *patch;	/* optional */
 };
 
 struct pipeline;

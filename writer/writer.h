@@ -13,6 +13,7 @@ struct error;
 struct filter;
 struct kernel;
 struct output;
+struct page_patch;
 struct printer;
 struct source;
 
@@ -37,6 +38,8 @@ struct write_params {
 
 	const uint8_t *eraseinfo;
 	size_t eraseinfo_size;
+	bool eraseinfo_in_notes;	/* ELF: @notes already hold it as a note */
+	const struct page_patch *patch;	/* erasing, or NULL */
 	int64_t timestamp_sec, timestamp_usec;
 	uint32_t extra_status;		/* e.g. DUMP_DH_EXCLUDED_VMEMMAP */
 

@@ -19,7 +19,7 @@ from harness import parametrize, skip
 REPO = tools.REPO
 BUILD = Path(os.environ.get("BUILD") or (REPO / "build"))
 TARGETS = ["elf", "kdump", "vmcoreinfo", "pgtable", "kernel", "options", "notes", "devmap",
-           "btf", "kallsyms", "dwarf"]
+           "btf", "kallsyms", "dwarf", "erase_config"]
 # Generous: the whole set takes seconds; a hang would take forever.
 TIMEOUT = 600
 def _generated_seeds(t):
