@@ -74,9 +74,10 @@ deps:
 	@scripts/install-deps.sh
 
 install: makedumpfile
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 makedumpfile $(DESTDIR)$(SBINDIR)/makedumpfile
 	install -m 0644 man/makedumpfile.8 $(DESTDIR)$(MANDIR)/man8/makedumpfile.8
+	install -m 0644 man/makedumpfile.conf.5 $(DESTDIR)$(MANDIR)/man5/makedumpfile.conf.5
 
 clean:
 	rm -rf $(BUILD) $(ARM64_BUILD) makedumpfile tests/tools/mkvmcore

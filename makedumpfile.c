@@ -9,8 +9,10 @@
 #include "arch/arch.h"
 #include "cli/json_report.h"
 #include "cli/options.h"
+#include "erase/job.h"
 #include "erase_info.h"
 #include "filter/devmap.h"
+#include "filter/exclude_vmemmap.h"
 #include "filter/filter.h"
 #include "filter/mem_usage.h"
 #include "kernel/dmesg.h"
@@ -69,6 +71,9 @@ struct context {
 	struct split_range *ranges;
 
 	struct eraseinfo erase;
+	struct erase_job erase_job;	/* --config */
+	bool erasing;
+	struct vmemmap_excl *vmx;	/* -e */
 	uint8_t *notes;			/* notes as written (perhaps with VMCOREINFO added) */
 	size_t notes_size;
 	size_t vmcoreinfo_off, vmcoreinfo_size;
@@ -221,11 +226,36 @@ static struct error *load_vmcoreinfo(struct context *c)
 	return c->opt.vmlinux ? use_vmlinux(c) : NULL;
 }
 
+/*
+ * An ELF input's ERASEINFO note, when this run adds lines to the record:
+ * the writers then write the whole record (the input's and ours) in one
+ * place.  Returns the note's span inside the notes, or false.
+ */
+static bool eraseinfo_note_span(const struct context *c, size_t *from, size_t *to)
+{
+	const struct source *src = c->src;
+	size_t pos = 0, prev;
+	struct note n;
+	bool bad;
+
+	if (!src->note_info.has_eraseinfo || c->erase.size == c->erase.inherited)
+		return false;
+	for (prev = pos; note_next(src->notes, src->notes_size, &pos, &n, &bad); prev = pos)
+		if (note_name_is(&n, "ERASEINFO")) {
+			*from = prev;
+			*to = pos;
+			return true;
+		}
+	return false;
+}
+
 /* The notes the output carries: the input's, plus VMCOREINFO if -i supplied it. */
 static struct error *build_notes(struct context *c)
 {
 	const struct source *src = c->src;
 	size_t add = 0, name = ROUND_UP(sizeof("VMCOREINFO"), 4);
+	size_t cut_from = 0, cut_to = 0;
+	bool cut = eraseinfo_note_span(c, &cut_from, &cut_to);
 
 	if ((c->opt.vmcoreinfo_in || c->opt.vmlinux) && !src->note_info.has_vmcoreinfo)
 		add = 12 + name + ROUND_UP(c->vi->len, 4);
@@ -241,15 +271,23 @@ static struct error *build_notes(struct context *c)
 		c->vmcoreinfo_off = src->note_info.vmcoreinfo_off;
 		c->vmcoreinfo_size = src->note_info.vmcoreinfo_size;
 	}
+	if (cut) {
+		size_t n = cut_to - cut_from;
+
+		memmove(c->notes + cut_from, c->notes + cut_to, c->notes_size - cut_to);
+		c->notes_size -= n;
+		if (c->vmcoreinfo_size && c->vmcoreinfo_off >= cut_to)
+			c->vmcoreinfo_off -= n;
+	}
 	if (add) {
-		uint8_t *p = c->notes + src->notes_size;
+		uint8_t *p = c->notes + c->notes_size - add;
 
 		store_le32(p, sizeof("VMCOREINFO"));
 		store_le32(p + 4, (uint32_t)c->vi->len);
 		store_le32(p + 8, 0);
 		memcpy(p + 12, "VMCOREINFO", sizeof("VMCOREINFO"));
 		memcpy(p + 12 + name, c->vi->text, c->vi->len);
-		c->vmcoreinfo_off = src->notes_size + 12 + name;
+		c->vmcoreinfo_off = c->notes_size - add + 12 + name;
 		c->vmcoreinfo_size = c->vi->len;
 	}
 	return NULL;
@@ -309,6 +347,55 @@ static struct error *open_kernel(struct context *c)
 	return err;
 }
 
+static struct error *need_symbols(struct context *c);
+
+/* --config: what to erase in this dump, and its record. */
+static struct error *plan_erase(struct context *c)
+{
+	struct erase_plan *p = &c->erase_job.plan;
+	struct error *err;
+
+	/* -x gave the vmlinux's; otherwise the dump's kallsyms and BTF. */
+	err = need_symbols(c);
+	if (err)
+		return error_wrap(err, "--config needs the kernel's symbols: give -x VMLINUX");
+	err = erase_job_plan(&c->erase_job, c->syms, c->k, &c->pr);
+	if (!err)
+		err = eraseinfo_append(&c->erase, p->info, p->info_len);
+	if (err)
+		return err;
+	msg_common(&c->pr, "Erasing %llu bytes (%llu erase commands) from %s.\n",
+		   (unsigned long long)p->set.bytes, (unsigned long long)p->commands,
+		   c->opt.config);
+	return NULL;
+}
+
+/* The input's eraseinfo and ours, for -D. */
+static void print_eraseinfo_line(void *arg, const char *line, size_t len)
+{
+	struct context *c = arg;
+
+	msg_debug(&c->pr, "  %.*s\n", (int)len, line);
+}
+
+static void print_eraseinfo(struct context *c)
+{
+	const struct eraseinfo *ei = &c->erase;
+
+	if (!msg_enabled(&c->pr, ML_DEBUG) || !ei->size)
+		return;
+	if (ei->inherited) {
+		msg_debug(&c->pr, "eraseinfo of %s (%zu bytes):\n", c->src->path, ei->inherited);
+		eraseinfo_lines(ei->text, ei->inherited, print_eraseinfo_line, c);
+	}
+	if (ei->size > ei->inherited) {
+		msg_debug(&c->pr, "eraseinfo added by %s:\n", c->opt.config);
+		eraseinfo_lines(ei->text + ei->inherited, ei->size - ei->inherited,
+				print_eraseinfo_line, c);
+	}
+	msg_debug(&c->pr, "\n");
+}
+
 static struct error *detect_dbv(struct context *c)
 {
 	struct dbv_options dopt = { 0 };
@@ -328,6 +415,7 @@ static struct error *use_dump_level(struct context *c, unsigned int requested)
 {
 	struct filter_options fopt = { 0 };
 	unsigned int in = c->src->kdump ? (unsigned int)c->src->kdump->dump_level : 0;
+	struct error *err;
 
 	if ((requested | in) != requested)
 		msg_common(&c->pr, "dump_level is changed to %u, because %s was created by dump_level(%u).\n",
@@ -338,7 +426,19 @@ static struct error *use_dump_level(struct context *c, unsigned int requested)
 	c->filter = NULL;
 	fopt.dump_level = c->dump_level;
 	fopt.zero_in_bitmap = c->opt.elf || c->opt.mode == MODE_MEM_USAGE;
-	return filter_create(c->k, c->dbv, &fopt, &c->filter);
+	err = filter_create(c->k, c->dbv, &fopt, &c->filter);
+	if (err || !c->opt.exclude_vmemmap || c->opt.mode != MODE_DUMP)
+		return err;
+	/* -e: decided on this level's bitmaps, before any is written. */
+	vmemmap_excl_free(c->vmx);
+	c->vmx = NULL;
+	err = vmemmap_excl_build(c->k, c->filter, c->dbv, window_pfns(c), &c->pr, &c->vmx);
+	if (err)
+		return err;
+	filter_set_vmemmap_excl(c->filter, c->vmx);
+	msg_common(&c->pr, "Excluded %llu unused vmemmap pages\n",
+		   (unsigned long long)c->vmx->pages);
+	return NULL;
 }
 
 static struct error *create_output(const struct context *c, const char *path,
@@ -419,6 +519,11 @@ static struct error *write_once(struct context *c)
 		.nr_cpus = c->src->note_info.nr_prstatus,
 		.eraseinfo = c->erase.text,
 		.eraseinfo_size = c->erase.size,
+		/* As the input had it, the note is among the notes still. */
+		.eraseinfo_in_notes = c->src->note_info.has_eraseinfo &&
+				      c->erase.size == c->erase.inherited,
+		.patch = c->erasing ? &c->erase_job.patch : NULL,
+		.extra_status = c->vmx ? DUMP_DH_EXCLUDED_VMEMMAP : 0,
 		.timestamp_sec = (int64_t)c->k->crashtime,
 		.stats = &c->stats,
 	};
@@ -470,6 +575,10 @@ static struct error *create_dumpfile(struct context *c)
 		err = detect_dbv(c);
 	if (!err)
 		err = eraseinfo_from_source(c->src, &c->erase);
+	if (!err && c->erasing)
+		err = plan_erase(c);
+	if (!err)
+		print_eraseinfo(c);
 	if (!err)
 		err = build_notes(c);
 	c->t_input = seconds_since(&t0);
@@ -570,6 +679,13 @@ static int run_dump(struct context *c)
 	c->ranges = calloc(c->nr_outs, sizeof(*c->ranges));
 	if (!c->outs || !c->out_names || !c->ranges)
 		return fail(c, ERR_OOM());
+	if (c->opt.config) {
+		/* A bad file is refused before the dump is touched. */
+		err = erase_job_load(c->opt.config, &c->erase_job);
+		if (err)
+			return fail(c, err);
+		c->erasing = true;
+	}
 	for (i = 0; i < c->nr_outs; i++) {
 		c->out_names[i] = c->opt.split ? c->opt.dumpfiles[i] : dump_name(c);
 		if (!c->opt.flatten) {
@@ -905,6 +1021,12 @@ static struct error *write_json(struct context *c, int rc)
 		.t_input = c->t_input,
 		.t_write = c->t_write,
 		.incomplete = c->incomplete,
+		.eraseinfo = c->erase.text,
+		.eraseinfo_size = c->erase.size,
+		.eraseinfo_inherited = c->erase.inherited,
+		.erasing = c->erasing,
+		.erased_bytes = c->erase_job.plan.set.bytes,
+		.erase_ranges = c->erase_job.plan.set.nr,
 		.exit_status = rc,
 		.error = c->failure,
 	};
@@ -934,15 +1056,14 @@ static bool unsupported(struct context *c)
 {
 	const struct options *o = &c->opt;
 
-	if (!(o->config || o->eppic ||
+	if (!(o->eppic ||
 	      o->xen_exclude || o->xen_syms || o->xen_vmcoreinfo || o->has_diskset ||
-	      o->has_extension || o->exclude_vmemmap))
+	      o->has_extension))
 		return false;
 	msg_common(&c->pr, "%s is not available in this build: it reads no "
 		   "Xen or sadump dumps, or extensions. "
 		   "Give the kernel's layout with -i VMCOREINFO.\n",
-		   o->config ? "--config" : o->eppic ? "--eppic" :
-		   o->exclude_vmemmap ? "-e" : o->has_diskset ? "--diskset" :
+		   o->eppic ? "--eppic" : o->has_diskset ? "--diskset" :
 		   o->has_extension ? "--extension" : "Xen support");
 	return true;
 }
@@ -1034,12 +1155,14 @@ static void cleanup(struct context *c)
 	free(c->ranges);
 	filter_destroy(c->filter);
 	dbv_free(c->dbv);
+	symbols_free(c->syms);		/* borrows the kernel model */
 	kernel_close(c->k);
-	symbols_free(c->syms);
 	free(c->sc);
 	vmcoreinfo_free(c->vi);
 	source_close(c->src);
 	eraseinfo_release(&c->erase);
+	erase_job_release(&c->erase_job);
+	vmemmap_excl_free(c->vmx);
 	free(c->notes);
 	free(c->failure);
 }

@@ -95,7 +95,9 @@ void print_usage(void)
 "    DUMPFILE\n"
 "\n"
 "  Creating DUMPFILE with filtered kernel data specified through filter config\n"
-"  file or eppic macro: not available in this build (needs -x VMLINUX).\n"
+"  file (makedumpfile.conf(5)):\n"
+"  # makedumpfile    [-c|-l|-p|-z|-E] [-d DL] [-x VMLINUX] --config FILE\n"
+"    VMCORE DUMPFILE\n"
 "\n"
 "  Outputting the dump data in the flattened format to the standard output:\n"
 "  # makedumpfile -F [-c|-l|-p|-z|-E] [-d DL] [-i VMCOREINFO] VMCORE\n"
@@ -240,11 +242,25 @@ void print_usage(void)
 "  [--vtop VADDR]:\n"
 "      Print the page-table walk of a kernel virtual address.\n"
 "\n"
-"  [-b ORDER], [--work-dir DIR], [--xen_phys_start ADDR]:\n"
-"      Accepted for compatibility; they change nothing here.\n"
+"  [--config FILE]:\n"
+"      Erase the kernel data FILE names (makedumpfile.conf(5): erase commands,\n"
+"      for/endfor over arrays and lists) from the dump: the bytes are written\n"
+"      as zeros in every output format, and an eraseinfo record of what was\n"
+"      erased is kept in the dump (and carried through re-filtering). Names\n"
+"      come from -x VMLINUX, or else from the dump's own kallsyms and BTF.\n"
 "\n"
-"  Not available in this build (refused with a message): --config,\n"
-"  --eppic, -e, -X, --xen-syms, --xen-vmcoreinfo, --diskset, --extension.\n"
+"  [-e]:\n"
+"      Leave out the vmemmap frames (struct pages) whose every struct page\n"
+"      describes a page the dump leaves out, for very large machines; needs\n"
+"      --work-dir as makedumpfile does. Device-backed vmemmap is never left\n"
+"      out. The header says so (DUMP_DH_EXCLUDED_VMEMMAP).\n"
+"\n"
+"  [-b ORDER], [--work-dir DIR], [--xen_phys_start ADDR]:\n"
+"      Accepted for compatibility; they change nothing here (--work-dir only\n"
+"      serves -e).\n"
+"\n"
+"  Not available in this build (refused with a message): --eppic, -X,\n"
+"  --xen-syms, --xen-vmcoreinfo, --diskset, --extension.\n"
 "\n"
 "  Self-check: every dump and --mem-usage run compares the page classes it\n"
 "  counted with the dumped kernel's own counters (free: free_area nr_free;\n"
@@ -482,8 +498,6 @@ static enum parse_result check_combinations(FILE *msgf, struct options *o,
 			return PARSE_FAILED;
 		}
 		if (o->flatten && o->split)
-			return PARSE_INVALID;
-		if (o->config && !o->vmlinux)
 			return PARSE_INVALID;
 		if (o->partial_dmesg && !dmesg)
 			return PARSE_INVALID;
