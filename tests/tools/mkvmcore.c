@@ -770,6 +770,7 @@ static struct {
 	bool no_vmcoreinfo, qemu_ehsize_ok, gbpages;
 	const char *osrelease, *nodename;
 	u64 crashtime;
+	const char *load_elf;	/* --load-elf: data put into the kernel image */
 	double mix[M_NR];
 	bool mix_given;
 	s64 used;            /* bytes, -1 default */
@@ -2589,6 +2590,50 @@ static void build_printk(void)
 /* VMCOREINFO                                                           */
 /* ------------------------------------------------------------------ */
 
+/*
+ * --load-elf: the data of a small ELF linked at kernel image addresses
+ * (variables with DWARF for the erase tests), written where the image
+ * would hold it.  Only the section headers are read.
+ */
+static void load_elf_sections(void)
+{
+	if (!G.load_elf)
+		return;
+	FILE *f = fopen(G.load_elf, "rb");
+	if (!f)
+		die("cannot open --load-elf file %s: %s", G.load_elf, strerror(errno));
+	static u8 eh[64];
+	if (fread(eh, 1, 64, f) != 64 || memcmp(eh, "\177ELF\2\1", 6))
+		die("--load-elf %s: not a little-endian ELF64 file", G.load_elf);
+	u64 shoff = get64(eh + 0x28);
+	u16 shentsize = get16(eh + 0x3a), shnum = get16(eh + 0x3c);
+	if (shentsize != 64 || shnum > 4096)
+		die("--load-elf %s: bad section headers", G.load_elf);
+	for (u16 i = 0; i < shnum; i++) {
+		u8 sh[64];
+		if (fseeko(f, (off_t)(shoff + (u64)i * 64), SEEK_SET) || fread(sh, 1, 64, f) != 64)
+			die("--load-elf %s: cut short", G.load_elf);
+		u32 type = get32(sh + 4);
+		u64 flags = get64(sh + 8), addr = get64(sh + 0x10), off = get64(sh + 0x18);
+		u64 size = get64(sh + 0x20);
+		if (!(flags & 2 /* SHF_ALLOC */) || !size)
+			continue;
+		if (addr < G.text_va || size > G.img_size || addr - G.text_va > G.img_size - size)
+			die("--load-elf %s: section %u at %#" PRIx64 " is outside the kernel image "
+			    "[%#" PRIx64 ", %#" PRIx64 ")", G.load_elf, i, addr, G.text_va,
+			    G.text_va + G.img_size);
+		u8 *buf = calloc(1, size);
+		if (!buf)
+			die("out of memory");
+		if (type != 8 /* SHT_NOBITS */ &&
+		    (fseeko(f, (off_t)off, SEEK_SET) || fread(buf, 1, size, f) != size))
+			die("--load-elf %s: section %u cut short", G.load_elf, i);
+		vwrite(addr, buf, size);
+		free(buf);
+	}
+	fclose(f);
+}
+
 static void build_vmcoreinfo(void)
 {
 	struct sbuf *b = &G.vmcoreinfo;
@@ -4241,6 +4286,8 @@ static void usage(FILE *f)
 "  --no-gbpages         direct map with 2 MiB pages only\n"
 "  --osrelease STR      override OSRELEASE / utsname.release\n"
 "  --nodename STR       utsname.nodename (default \"(none)\")\n"
+"  --load-elf FILE      copy the allocated sections of ELF64 FILE to their addresses,\n"
+"                       which must lie in the kernel image (erase tests)\n"
 "  --crashtime N        CRASHTIME (default 1795598053)\n"
 "  --quiet\n", f);
 }
@@ -4435,6 +4482,7 @@ static void parse_args(int argc, char **argv)
 		else if (!strcmp(name, "--osrelease")) { NEEDVAL(); G.osrelease = val; }
 		else if (!strcmp(name, "--nodename")) { NEEDVAL(); G.nodename = val; }
 		else if (!strcmp(name, "--crashtime")) { NEEDVAL(); G.crashtime = strtoull(val, NULL, 0); }
+		else if (!strcmp(name, "--load-elf")) { NEEDVAL(); G.load_elf = val; }
 		else if (!strcmp(name, "--quiet") || !strcmp(name, "-q")) g_quiet = true;
 		else
 			die("unknown option %s (see --help)", a);
@@ -4553,6 +4601,7 @@ int main(int argc, char **argv)
 	build_pmem_structs();
 	load_dmesg();
 	build_printk();
+	load_elf_sections();
 	build_vmcoreinfo();
 	build_loads();
 	compute_max_mapnr();
