@@ -194,6 +194,14 @@ static struct error *add_virtual(struct ctx *c, unsigned int line,
 	return note_erase(c, text, how);
 }
 
+/* Why a symbol has an address but no type, and what to do. */
+static const char *untyped_why(const struct ctx *c)
+{
+	if (c->mod)
+		return "module symbols come from the module's symbol table, without types";
+	return "the dump's BTF describes no global variables (give -x VMLINUX)";
+}
+
 static struct error *lookup_symbol(struct ctx *c, unsigned int line,
 				   const char *name, struct lval *out)
 {
@@ -209,6 +217,21 @@ static struct error *lookup_symbol(struct ctx *c, unsigned int line,
 		return NULL;
 	}
 	err = sym_variable(c->syms, name, &out->addr, &out->type);
+	if (err && err->code == ERR_NOTFOUND) {
+		/*
+		 * kallsyms has the address, and the dump's BTF (which describes
+		 * types, and of variables only the per-cpu ones) no type: the
+		 * symbol's own bytes can still be erased with 'size N'.
+		 */
+		struct error *e2 = sym_address(c->syms, name, &out->addr, NULL);
+
+		if (!e2) {
+			error_free(err);
+			out->untyped = true;
+			return NULL;
+		}
+		error_free(e2);
+	}
 	if (err)
 		return cfg_err(c, line, err, "can't find symbol '%s'", name);
 	return NULL;
@@ -235,9 +258,8 @@ static struct error *eval(struct ctx *c, unsigned int line,
 			return err;
 	}
 	if (v.untyped && p->n > 1)
-		return cfg_err(c, line, NULL,
-			       "'%s': module %s has no type information here, so '%s' has no members",
-			       p->text, c->sec->module, p->names[0]);
+		return cfg_err(c, line, NULL, "'%s': %s has no type here, so no members: %s",
+			       p->text, p->names[0], untyped_why(c));
 	for (i = 1; i < p->n; i++) {
 		enum sym_kind k = kind_of(&v);
 		struct sym_member m;
@@ -344,8 +366,8 @@ static struct error *read_size(struct ctx *c, unsigned int line,
 		/* A module's integer: as wide as its symbol. */
 		n = v.sym_size;
 		if (!n || n > 8)
-			return cfg_err(c, line, NULL, "size '%s' is not an integer of 1 to 8 bytes",
-				       p->text);
+			return cfg_err(c, line, NULL, "size '%s': not an integer of known width: %s",
+				       p->text, untyped_why(c));
 		goto read;
 	}
 	k = kind_of(&v);
@@ -371,9 +393,9 @@ read:
 }
 
 /*
- * A symbol without a type (a module's, from its symbol table): its own
- * bytes only, st_size of them unless a size is given; nullify when it is
- * pointer sized.
+ * A symbol without a type (a module's from its symbol table, or a
+ * kernel's from kallsyms): its own bytes only, st_size of them (modules)
+ * unless a size is given; nullify when it is (or may be) pointer sized.
  */
 static struct error *run_untyped(struct ctx *c, const struct erase_cmd *cmd,
 				 const struct lval *v)
@@ -385,11 +407,11 @@ static struct error *run_untyped(struct ctx *c, const struct erase_cmd *cmd,
 
 	switch (cmd->size_kind) {
 	case ERASE_NULLIFY:
-		if (size != c->mem->pointer_size)
+		if (size && size != c->mem->pointer_size)
 			return cfg_err(c, cmd->line, NULL,
 				       "'%s' is %llu bytes, not a pointer: nullify needs one",
 				       text, (unsigned long long)size);
-		return add_virtual(c, cmd->line, text, v->addr, size, true);
+		return add_virtual(c, cmd->line, text, v->addr, c->mem->pointer_size, true);
 	case ERASE_SIZE_VALUE:
 		size = cmd->size_value;
 		break;
@@ -400,8 +422,8 @@ static struct error *run_untyped(struct ctx *c, const struct erase_cmd *cmd,
 		break;
 	default:
 		if (!size)
-			return cfg_err(c, cmd->line, NULL,
-				       "'%s': its symbol has no size: give 'size N'", text);
+			return cfg_err(c, cmd->line, NULL, "'%s': size unknown, give 'size N': %s",
+				       text, untyped_why(c));
 		break;
 	}
 	return add_virtual(c, cmd->line, text, v->addr, size, false);
@@ -707,9 +729,8 @@ static struct error *run_block(struct ctx *c, const struct erase_block *b)
 	if (err || null)
 		return err;
 	if (list.untyped)
-		return cfg_err(c, b->line, NULL,
-			       "'%s': module %s has no type information here: loops need types",
-			       b->list.text, c->sec->module);
+		return cfg_err(c, b->line, NULL, "'%s': no type, and loops need one: %s",
+			       b->list.text, untyped_why(c));
 	c->id = b->id;
 	switch (b->loop) {
 	case ERASE_LOOP_ARRAY:
