@@ -436,8 +436,6 @@ static struct error *use_dump_level(struct context *c, unsigned int requested)
 	if (err)
 		return err;
 	filter_set_vmemmap_excl(c->filter, c->vmx);
-	msg_common(&c->pr, "Excluded %llu unused vmemmap pages\n",
-		   (unsigned long long)c->vmx->pages);
 	return NULL;
 }
 
@@ -601,6 +599,10 @@ static struct error *create_dumpfile(struct context *c)
 			   c->opt.dump_levels[i + 1]);
 	}
 	c->t_write = seconds_since(&t0);
+	/* Frames the dump holds, as the bitmap pass took them out. */
+	if (!err && c->vmx)
+		msg_common(&c->pr, "Excluded %llu unused vmemmap pages\n",
+			   (unsigned long long)c->stats.vmemmap);
 	return err;
 }
 

@@ -8,9 +8,17 @@
 
 #include <string.h>
 
+/* Pointers read from memory may carry tags (arm64): make them addresses. */
+static uint64_t canonical(const struct kernel *k, uint64_t va)
+{
+	return k->arch->canonical_va ? k->arch->canonical_va(k, va) : va;
+}
+
 static struct error *mem_read(void *arg, uint64_t va, void *buf, size_t len)
 {
-	return kernel_read(arg, va, buf, len);
+	struct kernel *k = arg;
+
+	return kernel_read(k, canonical(k, va), buf, len);
 }
 
 static struct error *mem_vtop(void *arg, uint64_t va, uint64_t *pa,
@@ -18,7 +26,7 @@ static struct error *mem_vtop(void *arg, uint64_t va, uint64_t *pa,
 {
 	struct kernel *k = arg;
 
-	return k->arch->vtop(k, va, pa, leaf);
+	return kernel_vtop(k, canonical(k, va), pa, leaf);
 }
 
 static bool hook_touches(const void *arg, uint64_t paddr, uint64_t len)

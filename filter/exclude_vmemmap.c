@@ -11,7 +11,6 @@
 #include "exclude_vmemmap.h"
 #include "devmap.h"
 #include "filter.h"
-#include "../arch/arch.h"
 #include "../kernel/kernel.h"
 #include "../kernel/sparsemem.h"
 #include "../lib/bitmap.h"
@@ -111,7 +110,7 @@ static struct error *walk_section(struct builder *b, uint64_t va,
 	b->sec_end = va + (pfn_end - pfn0) * k->struct_page_size;
 	b->pfn0 = pfn0;
 	b->pfn_end = pfn_end;
-	err = k->arch->walk(k, b->sec_va, b->sec_end, add_leaf, b);
+	err = kernel_walk(k, b->sec_va, b->sec_end, add_leaf, b);
 	if (b->err) {
 		error_free(err);
 		err = b->err;

@@ -527,7 +527,7 @@ def test_erase_fixture_vmlinux_and_btf(t, name):
     info, diff = results["kallsyms"]
     t.check_equal(info.splitlines(), ["erase init_uts_ns size 390", "erase saved_command_line nullify",
                                       "erase boot_command_line size 64"], "eraseinfo without -x")
-    t.check(sum(len(v) for v in diff.values()) > 100, "without -x: too few bytes erased")
+    t.check(sum(len(v) for v in diff.values()) > 20, "without -x: too few bytes erased")
     if "vmlinux" in results:
         t.check_equal(results["vmlinux"][0], info, "eraseinfo with the vmlinux vs without")
         t.check(results["vmlinux"][1] == diff, "the erased bytes differ with the vmlinux and without")
