@@ -100,14 +100,15 @@ struct error *module_syms_open(struct symbols *syms,
 			       const struct erase_memory *mem,
 			       const char *name, struct module_syms **out)
 {
-	const struct sym_type *lt, *mt, *nt = NULL;
+	const struct sym_type *mt, *nt = NULL;
 	struct sym_member list_m, name_m;
 	uint64_t head, node, count = 0, name_len = 0;
 	struct module_syms *ms;
 	struct error *err;
 
 	*out = NULL;
-	err = sym_variable(syms, "modules", &head, &lt);
+	/* The list head's own type is list_head: an address is enough. */
+	err = sym_address(syms, "modules", &head, NULL);
 	if (!err)
 		err = sym_type_by_name(syms, "module", &mt);
 	if (!err)
@@ -118,7 +119,9 @@ struct error *module_syms_open(struct symbols *syms,
 		err = sym_type_array(name_m.type, &nt, &name_len);
 	if (err) {
 		/* Without the module list there is no way to know: an error, not a skip. */
-		return error_wrap(err, "can't read the module list");
+		err = error_wrap(err, "can't read the module list");
+		err->code = ERR_FORMAT;
+		return err;
 	}
 	if (!name_len || name_len > 256)
 		return ERR(ERR_FORMAT, "struct module.name is not a char array");
@@ -142,15 +145,20 @@ struct error *module_syms_open(struct symbols *syms,
 			err = find_tables(ms, syms, mt, mod);
 			if (err) {
 				free(ms);
-				return error_wrap(err, "module %s", name);
+				err = error_wrap(err, "module %s", name);
+				err->code = ERR_FORMAT;
+				return err;
 			}
 			*out = ms;
 			return NULL;
 		}
 		err = read_ptr(mem, node, &node);	/* list.next is at offset 0 */
 	}
-	if (err)
-		return error_wrap(err, "can't walk the module list");
+	if (err) {
+		err = error_wrap(err, "can't walk the module list");
+		err->code = ERR_FORMAT;
+		return err;
+	}
 	return ERR(ERR_NOTFOUND, "module %s is not loaded in the dump", name);
 }
 

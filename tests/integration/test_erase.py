@@ -667,3 +667,28 @@ def test_exclude_vmemmap_invariant(t, name):
         t.check(dropped & seg == 0, f"-e thinned the device-backed vmemmap {lo:#x}-{hi:#x}")
     t.log(f"{kdumpout.popcount(dropped)} vmemmap frames left out")
 
+
+
+@parametrize(_ram_fixtures, heavy=True, weight=2)
+def test_erase_module_section(t, name):
+    """[module] sections: the module is found on the dumped kernel's module
+    list, its symbols in its kallsyms table (addresses and sizes); a module
+    that is not loaded is skipped with a message."""
+    if name is None:
+        fixtures.require_fixture_dir()
+        skip("no RAM fixtures")
+    vm = fixtures.vmcore_path(name)
+    conf = write_conf(t, "[ext4]\nerase ext4_li_mtx\nerase ext4_li_info nullify\n"
+                         "[no_such_module]\nerase whatever size 8\n")
+    out = t.tmp / "out.kd"
+    r = ours(["-l", "-d", "31", "--config", conf, vm, out])
+    if r.rc != 0 and "ext4 is not loaded" in r.text:
+        skip("ext4 is not a loaded module in this dump")
+    ok(r)
+    t.check("section [no_such_module]" in r.text and "not loaded" in r.text and "skipped" in r.text,
+            f"no message about the missing module:\n{r.text[-600:]}")
+    lines = eraseinfo_of(out).splitlines()
+    t.check(len(lines) == 2 and re.fullmatch(r"erase ext4_li_mtx size \d+", lines[0])
+            and lines[1] == "erase ext4_li_info nullify", f"eraseinfo {lines}")
+    diff = _erased_set(vm, out)
+    t.check(diff, "nothing of the module's data was erased")
