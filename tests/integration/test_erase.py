@@ -554,9 +554,13 @@ def test_erase_crash_sees_zero(t, name):
     p = subprocess.run(["crash", "-s", "--no_scroll", str(vmlinux), str(out)], input=script,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
     t.log(p.stdout[-1500:])
-    t.check(re.search(r'nodename = "\\000', p.stdout) or 'nodename = ""' in p.stdout,
+    if "$2 =" not in p.stdout:
+        # crash 8.0 opens no dump of some newer kernels (6.12), erased or not
+        skip(f"crash printed nothing for this kernel's dump (exit {p.returncode})")
+    t.check(re.search(r'^\$1 = "(\\000)+"$', p.stdout, re.M) or '$1 = ""' in p.stdout,
             "crash does not show the nodename as zero")
-    t.check(release in p.stdout, "crash does not show the release next to it unchanged")
+    t.check(re.search(rf'^\$2 = "{re.escape(release)}(\\000)*"$', p.stdout, re.M),
+            "crash does not show the release next to it unchanged")
 
 
 # --- -e ----------------------------------------------------------------------------
