@@ -33,6 +33,9 @@ from harness import Skip, parametrize, skip
 PAGE = 4096
 HERE = Path(__file__).resolve().parent / "erase"
 KMAP = 0xffffffff80000000
+# The test kernel's release: the synthetic dump's utsname and the ELF's
+# init_uts_ns, which -x compares.
+RELEASE = "6.1.0-erase-test"
 
 CONF = """\
 # every form makedumpfile.conf(5) documents, and '->'
@@ -89,8 +92,8 @@ def secrets():
         if not (elf.is_file() and lay.is_file()):
             obj = d / "secrets.o"
             subprocess.run(["cc", "-g", "-O0", "-fno-pic", "-fno-common", "-mcmodel=large",
-                            "-fno-stack-protector", "-c", str(HERE / "secrets.c"), "-o", str(obj)],
-                           check=True)
+                            "-fno-stack-protector", f'-DUTS_RELEASE="{RELEASE}"', "-c",
+                            str(HERE / "secrets.c"), "-o", str(obj)], check=True)
             subprocess.run(["ld", "-static", "-nostdlib", "-e", "0", "-T", str(HERE / "secrets.ld"),
                             "-o", str(elf) + ".part", str(obj)], check=True)
             host = d / "layout"
@@ -110,7 +113,7 @@ def secrets():
 def vmcore():
     elf, syms, lay = secrets()
     vm, man = synth.generate(["--profile", "6.1", "--ram", "256M", "--kaslr", "off",
-                              "--load-elf", str(elf)])
+                              "--osrelease", RELEASE, "--load-elf", str(elf)])
     k = man["kaslr"]
     delta = int(k["text_paddr"], 16) - int(k["text_vaddr"], 16)
     return vm, elf, syms, lay, delta

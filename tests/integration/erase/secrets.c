@@ -52,3 +52,17 @@ struct secret *null_ptr;
 
 char page_secret[PAGE_SECRET_SIZE] __attribute__((aligned(4096))) =
 	{ [0 ... PAGE_SECRET_SIZE - 1] = 0x77 };
+
+/* What -x checks a vmlinux by: the release it was built as (the test's). */
+struct new_utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65],
+		domainname[65];
+};
+struct uts_namespace {
+	struct new_utsname name;
+};
+struct uts_namespace init_uts_ns = {
+	{ "Linux", "(none)", UTS_RELEASE, "#1", "x86_64", "(none)" },
+};
+/* ... and what -x derives the page size from. */
+char empty_zero_page[4096] __attribute__((aligned(4096)));
