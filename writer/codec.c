@@ -6,18 +6,25 @@
 #include <lzo1x.h>
 #include <snappy-c.h>
 #include <stdlib.h>
+#include <string.h>
 #include <zlib.h>
 #include <zstd.h>
 #ifdef HAVE_LIBDEFLATE
 #include <libdeflate.h>
 
 /*
- * libdeflate's level for zlib pages.  Measured on the real fixtures
- * (bench/RESULTS.md): level 1 is up to 1.9% larger than zlib's level 1
- * (what makedumpfile writes), level 2 is 0.7-4% smaller and the fastest
- * level that is never larger; 3 and 4 cost more for < 1% less.
+ * zlib pages come from two encoders, both writing one zlib stream per
+ * page (bench/RESULTS.md has the measurements behind every number here).
+ * libdeflate at level 2: the fastest level never larger than zlib's level
+ * 1, what makedumpfile writes (level 1 is up to 1.9% larger on the real
+ * dumps, level 2 3-5% smaller).  But libdeflate sets up its tables on
+ * every call, which makes it 2x slower than a reused zlib stream on pages
+ * that are mostly runs (zeros, fills, sparse structures): those go to
+ * zlib, whose output for them is makedumpfile's own.  A page is "mostly
+ * runs" when at least 3/4 of its 8-byte words repeat their predecessor.
  */
 #define DEFLATE_LEVEL 2
+#define RUNS_SHIFT 2	/* a quarter of the words may differ */
 #endif
 
 struct codec {
@@ -25,10 +32,9 @@ struct codec {
 	size_t page_size;
 #ifdef HAVE_LIBDEFLATE
 	struct libdeflate_compressor *deflater;
-#else
+#endif
 	z_stream zs;
 	bool zs_ready;
-#endif
 	void *lzo_wrkmem;
 	ZSTD_CCtx *zctx;
 };
@@ -78,14 +84,13 @@ struct error *codec_create(unsigned int method, size_t page_size,
 			free(c);
 			return ERR_OOM();
 		}
-#else
+#endif
 		/* Level 1, default window and memLevel, zlib wrapper: as makedumpfile. */
 		if (deflateInit(&c->zs, Z_BEST_SPEED) != Z_OK) {
-			free(c);
+			codec_destroy(c);
 			return ERR(ERR_NOMEM, "deflateInit failed");
 		}
 		c->zs_ready = true;
-#endif
 		break;
 	case DUMP_DH_COMPRESSED_LZO:
 		if (lzo_init() != LZO_E_OK) {
@@ -121,14 +126,30 @@ void codec_destroy(struct codec *c)
 		return;
 #ifdef HAVE_LIBDEFLATE
 	libdeflate_free_compressor(c->deflater);
-#else
+#endif
 	if (c->zs_ready)
 		deflateEnd(&c->zs);
-#endif
 	free(c->lzo_wrkmem);
 	ZSTD_freeCCtx(c->zctx);
 	free(c);
 }
+
+#ifdef HAVE_LIBDEFLATE
+/* At least 3/4 of the page's 8-byte words equal the word before them. */
+static bool mostly_runs(const uint8_t *page, size_t len)
+{
+	size_t words = len / 8, same = 0, i;
+	uint64_t prev, w;
+
+	memcpy(&prev, page, 8);
+	for (i = 1; i < words; i++) {
+		memcpy(&w, page + 8 * i, 8);
+		same += w == prev;
+		prev = w;
+	}
+	return same >= words - (words >> RUNS_SHIFT);
+}
+#endif
 
 /*
  * One page as one zlib stream (header, deflate data, Adler-32).  @len is
@@ -138,12 +159,15 @@ void codec_destroy(struct codec *c)
 static bool zlib_page(struct codec *c, const uint8_t *in, uint8_t *out,
 		      size_t *len)
 {
-#ifdef HAVE_LIBDEFLATE
-	*len = libdeflate_zlib_compress(c->deflater, in, c->page_size, out, *len);
-	return *len != 0;
-#else
 	int rc;
 
+#ifdef HAVE_LIBDEFLATE
+	if (!mostly_runs(in, c->page_size)) {
+		*len = libdeflate_zlib_compress(c->deflater, in, c->page_size,
+						out, *len);
+		return *len != 0;
+	}
+#endif
 	c->zs.next_in = (Bytef *)in;
 	c->zs.avail_in = (uInt)c->page_size;
 	c->zs.next_out = out;
@@ -152,7 +176,6 @@ static bool zlib_page(struct codec *c, const uint8_t *in, uint8_t *out,
 	*len = c->zs.total_out;
 	deflateReset(&c->zs);
 	return rc == Z_STREAM_END;
-#endif
 }
 
 unsigned int codec_compress(struct codec *c, const uint8_t *page,
