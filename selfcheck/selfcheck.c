@@ -165,6 +165,7 @@ static void read_free_area(struct reader *r)
 {
 	uint64_t nd, off_zones, sz_zone, nr_zones, off_fa, sz_fa, nr_orders, off_nr;
 	uint64_t total = 0;
+	struct error *err;
 	bool numa;
 	uint8_t map[MAX_NODES / 8];
 	unsigned int bits;
@@ -178,7 +179,9 @@ static void read_free_area(struct reader *r)
 		return;
 	if (nr_zones > MAX_ZONES || nr_orders > MAX_ORDERS || !nr_orders)
 		return (void)missing(r, NULL, "plausible zone layout");
-	numa = sym_address(r->s, "node_data", &nd, NULL) == NULL;
+	err = sym_address(r->s, "node_data", &nd, NULL);
+	numa = !err;
+	error_free(err);
 	if (!numa && !address(r, "contig_page_data", &nd))
 		return;
 	r->out->missing = NULL;
