@@ -11,7 +11,8 @@ set -eu
 
 BUILD_PKGS="build-essential pkg-config zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev libdw-dev libelf-dev libdeflate-dev"
 # Independent readers and the reference implementation for the tests.
-TEST_PKGS="python3 python3-libkdumpfile makedumpfile zstd"
+# kexec-tools: vmcore-dmesg, an independent reader of the kernel log.
+TEST_PKGS="python3 python3-libkdumpfile makedumpfile zstd kexec-tools"
 E2E_PKGS="qemu-system-x86 busybox-static kexec-tools cpio ndctl crash e2fsprogs"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 # Multiarch: the arm64 -dev packages install beside the amd64 ones.

@@ -8,6 +8,13 @@ what their manifests say.
   processes may ask at once: a lock file serialises the work and the file
   appears under its final name only when complete.
 
+Fixtures are named by their path below the folder without the suffix:
+``ram-6.1-kdump-kexec_file`` (x86_64, the top level) or
+``arm64/ram-6.1-arm64-kdump-kexec_load`` (the ``arm64/`` subfolder, mirrored
+in the cache).  ``fixture_names()`` lists the x86_64 ones, as the tests
+comparing with Debian's x86_64 build need; ``fixture_names("arm64")`` the
+arm64 ones.
+
 Collection-time helpers (``fixture_names``) only look at file names.
 """
 
@@ -35,18 +42,29 @@ def cache_dir():
     return Path(d)
 
 
-def fixture_names():
-    """Names (without .vmcore.zst) of the fixtures that have a manifest;
-    empty when the folder is absent."""
-    d = fixture_dir()
+# Subfolder of each architecture's fixtures ("" = the top level).
+ARCH_DIRS = {"x86_64": "", "arm64": "arm64"}
+
+
+def fixture_names(arch="x86_64"):
+    """Names (without .vmcore.zst) of the @arch fixtures that have a
+    manifest; empty when the folder is absent."""
+    sub = ARCH_DIRS[arch]
+    d = fixture_dir() / sub if sub else fixture_dir()
     if not d.is_dir():
         return []
     out = []
     for z in sorted(d.glob("*.vmcore.zst")):
         name = z.name[: -len(".vmcore.zst")]
         if (d / (name + ".json")).is_file():
-            out.append(name)
+            out.append(f"{sub}/{name}" if sub else name)
     return out
+
+
+def arch_of(name):
+    """The architecture of fixture @name, from its folder."""
+    sub = name.split("/", 1)[0] if "/" in name else ""
+    return next(a for a, s in ARCH_DIRS.items() if s == sub)
 
 
 def require_fixture_dir():
@@ -72,20 +90,28 @@ def locked(path):
 def vmcore_path(name):
     """The decompressed vmcore of fixture @name, decompressing it if needed.
     Skips when the fixture folder or the fixture is absent."""
+    return decompressed(name + ".vmcore")
+
+
+def decompressed(rel):
+    """The decompressed copy of ``@rel.zst`` (a path below the fixture
+    folder) in the cache, at the same relative path; made if needed.
+    Skips when the fixture folder or the file is absent."""
     d = require_fixture_dir()
-    src = d / (name + ".vmcore.zst")
+    src = d / (rel + ".zst")
     if not src.is_file():
         skip(f"fixture {src} is absent")
-    cache = cache_dir()
-    dst = cache / (name + ".vmcore")
+    dst = cache_dir() / rel
     if dst.is_file() and dst.stat().st_size > 0:
         return dst
     if shutil.which("zstd") is None:
         skip("zstd is not installed: cannot decompress the fixtures (scripts/install-deps.sh installs it)")
-    with locked(cache / (".lock-" + name)):
+    # The lock name other checkouts use for a vmcore too: ".lock-NAME".
+    lock = dst.name[: -len(".vmcore")] if dst.name.endswith(".vmcore") else dst.name
+    with locked(dst.parent / (".lock-" + lock)):
         if dst.is_file() and dst.stat().st_size > 0:
             return dst
-        tmp = cache / (name + ".vmcore.part")
+        tmp = dst.parent / (dst.name + ".part")
         if tmp.exists():
             tmp.unlink()
         r = subprocess.run(
@@ -107,14 +133,13 @@ def manifest(name):
 def derived_path(name, suffix, make):
     """A file derived from fixture @name, made once by ``make(dst_tmp)`` and
     kept in the cache directory beside the decompressed fixture."""
-    cache = cache_dir()
-    dst = cache / f"{name}.{suffix}"
+    dst = cache_dir() / f"{name}.{suffix}"
     if dst.is_file():
         return dst
-    with locked(cache / f".lock-{name}.{suffix}"):
+    with locked(dst.parent / f".lock-{dst.name}"):
         if dst.is_file():
             return dst
-        tmp = cache / f"{name}.{suffix}.part"
+        tmp = dst.parent / f"{dst.name}.part"
         if tmp.exists():
             tmp.unlink()
         make(tmp)
@@ -158,6 +183,20 @@ def pfn_in(ranges, pfn):
     return any(a <= pfn < b for a, b in ranges)
 
 
+def reference_dumps(name):
+    """Reference outputs shipped beside fixture @name (the arm64 folder's
+    ``NAME.<build>-makedumpfile-d31.kdump.zst``, made by makedumpfile builds
+    that read arm64 dumps): {build label: path relative to the folder}."""
+    d = fixture_dir()
+    out = {}
+    for z in sorted(d.glob(name + ".*makedumpfile-d*.kdump.zst")):
+        label = z.name[len(name.rsplit("/", 1)[-1]) + 1: -len(".kdump.zst")]
+        out[label] = str(z.relative_to(d))[: -len(".zst")]
+    return out
+
+
 def short(name):
     """A compact fixture label for test ids."""
-    return name.replace("-kdump-kexec_file", "").replace("pmem-fsdax-devmap", "pmem")
+    name = name.rsplit("/", 1)[-1]
+    return (name.replace("-kdump-kexec_file", "").replace("-kdump-kexec_load", "")
+            .replace("pmem-fsdax-devmap", "pmem"))

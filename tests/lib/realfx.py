@@ -31,6 +31,7 @@ class Info:
             (dbv_pages > 0 and pmem_pages >= dbv_pages)
         self.pmem_data_in_file = pmem_pages > dbv_pages
         self.qemu = "qemu" in name
+        self.arch = fixtures.arch_of(name)
 
     def expected_differences(self, level):
         """Reasons why our kept set may differ from Debian's at @level."""
@@ -70,6 +71,21 @@ class Fixture:
     @property
     def pmem_data(self):
         return self._in_file(pmem_data_ranges(self.man))
+
+    def reference(self):
+        """The reference output shipped with an arm64 fixture (no x86_64
+        makedumpfile reads arm64 dumps): (decompressed path, manifest
+        record of the build that made it); skips when there is none."""
+        refs = fixtures.reference_dumps(self.name)
+        if not refs:
+            from harness import skip
+
+            skip(f"no reference output beside {self.name}")
+        label, rel = sorted(refs.items())[0]
+        shipped = rel.rsplit("/", 1)[-1] + ".zst"
+        rec = next((r for r in (self.man.get("makedumpfile") or {}).values()
+                    if isinstance(r, dict) and r.get("shipped_as") == shipped), {})
+        return fixtures.decompressed(rel), dict(rec, label=label)
 
     @property
     def phdrs_displaced(self):
