@@ -98,7 +98,7 @@ def test_arm64_build_synthetic(t):
 
 
 def _fixtures():
-    names = fixtures.fixture_names()[-1:]
+    names = fixtures.fixture_names()[-1:] + fixtures.fixture_names("arm64")
     if not names:
         return [("no-fixtures", {"name": None})]
     return [(fixtures.short(n), {"name": n}) for n in names]
@@ -106,8 +106,8 @@ def _fixtures():
 
 @parametrize(_fixtures, heavy=True, weight=3.0)
 def test_arm64_build_fixture(t, name):
-    """On a real x86_64 dump the arm64 build (under qemu-aarch64) writes the
-    same -l -d 31 file as the x86_64 build."""
+    """On a real x86_64 dump and on the real arm64 dumps the arm64 build
+    (under qemu-aarch64) writes the same -l -d 31 file as the x86_64 build."""
     if name is None:
         fixtures.require_fixture_dir()
         skip("no fixtures with a manifest")
