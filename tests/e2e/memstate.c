@@ -26,7 +26,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PAGE 4096UL
+/* The kernel's page size (4 KiB on x86_64; 4, 16 or 64 KiB on arm64). */
+static unsigned long PAGE = 4096;
+#define MAX_PAGE 65536UL
 
 static void die(const char *what)
 {
@@ -108,13 +110,13 @@ static int spawn(void (*body)(int, char **), char **argv)
 
 static void anon_body(int ready, char **argv)
 {
-	unsigned long pages = strtoul(argv[2], NULL, 0) * 256;
+	unsigned long pages = strtoul(argv[2], NULL, 0) * ((1UL << 20) / PAGE);
 	const char *tag = argv[3];
 	unsigned char *m = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
 		die("mmap anon");
-	/* Keep 4 KiB pages so that each frame is a plain anonymous page. */
+	/* Keep base pages so that each frame is a plain anonymous page. */
 	madvise(m, pages * PAGE, MADV_NOHUGEPAGE);
 	for (unsigned long i = 0; i < pages; i++)
 		fill_page(m + i * PAGE, tag, i);
@@ -125,7 +127,7 @@ static void anon_body(int ready, char **argv)
 static void mapfile_body(int ready, char **argv)
 {
 	const char *path = argv[2];
-	unsigned long pages = strtoul(argv[3], NULL, 0) * 256;
+	unsigned long pages = strtoul(argv[3], NULL, 0) * ((1UL << 20) / PAGE);
 	const char *tag = argv[4];
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
@@ -144,9 +146,9 @@ static void mapfile_body(int ready, char **argv)
 static int writefile(char **argv)
 {
 	const char *path = argv[2];
-	unsigned long pages = strtoul(argv[3], NULL, 0) * 256;
+	unsigned long pages = strtoul(argv[3], NULL, 0) * ((1UL << 20) / PAGE);
 	const char *tag = argv[4];
-	static unsigned char buf[PAGE];
+	static unsigned char buf[MAX_PAGE];
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		die(path);
@@ -163,6 +165,9 @@ static int writefile(char **argv)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	long ps = sysconf(_SC_PAGESIZE);
+	if (ps > 0 && (unsigned long)ps <= MAX_PAGE)
+		PAGE = (unsigned long)ps;
 	if (argc == 5 && !strcmp(argv[1], "anon"))
 		return spawn(anon_body, argv);
 	if (argc == 5 && !strcmp(argv[1], "writefile"))

@@ -7,7 +7,9 @@
 #   MDF_E2E_CACHE      downloads, unpacked kernels, vmlinux, initramfs
 #                      (default ~/.cache/mdf-e2e; never inside the repo)
 #   MDF_E2E_WORK       per-scenario run directories (default $MDF_E2E_CACHE/work)
-#   MDF_E2E_SCENARIOS  space-separated subset of the scenarios below
+#   MDF_E2E_SCENARIOS  space-separated subset of the scenarios below and
+#                      of arm64.sh's (arm64-6.1 arm64-6.12 arm64-6.12-lpa2
+#                      arm64-6.12-16k)
 #   MDF_E2E_KERNEL_6_1 / MDF_E2E_KERNEL_6_12
 #                      Debian kernel ABI names to use (e.g. 6.1.0-56-amd64,
 #                      6.12.117+deb12-amd64); default: newest in the archive
@@ -22,7 +24,10 @@ ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${MDF_E2E_CACHE:-$HOME/.cache/mdf-e2e}
 WORK=${MDF_E2E_WORK:-$CACHE/work}
 ALL_SCENARIOS="ram-6.1-kexec_load ram-6.1-kexec_file ram-6.12-kexec_load ram-6.12-kexec_file pmem-6.1-kexec_file pmem-6.12-kexec_file"
-SCENARIOS=${MDF_E2E_SCENARIOS:-$ALL_SCENARIOS}
+SCENARIOS=${MDF_E2E_SCENARIOS:-$ALL_SCENARIOS arm64-6.1 arm64-6.12 arm64-6.12-lpa2 arm64-6.12-16k}
+# arm64-* scenarios run after the x86 ones, from tests/e2e/arm64.sh.
+A64_SCENARIOS=$(printf '%s\n' $SCENARIOS | grep '^arm64-' | xargs)
+SCENARIOS=$(printf '%s\n' $SCENARIOS | grep -v '^arm64-' | xargs)
 ACCEL=${MDF_E2E_ACCEL:-tcg}
 TIMEOUT=${MDF_E2E_TIMEOUT:-300}
 MDF=$ROOT/makedumpfile
@@ -278,6 +283,9 @@ for name in $SCENARIOS; do
 	vpid=$! vname=$name
 done
 finish_verify
+
+# ------------------------------------------------------------- arm64
+. "$HERE/arm64.sh"
 
 # ------------------------------------------------------------- summary
 total=$(( $(date +%s) - T0 ))

@@ -222,7 +222,9 @@ def mem_usage_check(out):
     rows, total = parse_mem_usage(text)
     meminfo = dict(re.findall(r"^(\w+):\s+(\d+) kB",
                               open(os.path.join(out, "first-meminfo.txt")).read(), re.M))
-    memtotal, memfree = int(meminfo["MemTotal"]) // 4, int(meminfo["MemFree"]) // 4
+    m = re.search(r"^page size:\s*(\d+)", text, re.M)
+    kib = (int(m.group(1)) if m else 4096) // 1024  # KiB per page (arm64: 4, 16, 64)
+    memtotal, memfree = int(meminfo["MemTotal"]) // kib, int(meminfo["MemFree"]) // kib
     check(sum(rows.values()) == total and total >= memtotal, "mem-usage-rows",
           f"{len(rows)} rows add up to {total} pages (MemTotal {memtotal})",
           f"rows {rows} vs total {total} (MemTotal {memtotal})")
