@@ -22,8 +22,12 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) $(DEFLATE_PKG) 2>/dev/null)
 OPTFLAGS ?= -O2 -g
 WARNFLAGS = -Wall -Wextra -Wshadow -Wno-unused-parameter -Wformat=2
 CFLAGS ?= $(OPTFLAGS)
+# CPPFLAGS and LDFLAGS come from the environment or the command line (e.g.
+# dpkg-buildflags' hardening flags in debian/rules); empty by default.
+CPPFLAGS ?=
+LDFLAGS ?=
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -pthread \
-	$(WARNFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+	$(WARNFLAGS) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS = $(PKG_LIBS) -pthread
 
 BUILD ?= build
@@ -51,7 +55,7 @@ MAIN_OBJ = $(BUILD)/makedumpfile.o
 all: makedumpfile
 
 makedumpfile: $(MAIN_OBJ) $(BUILD)/libmdf.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/libmdf.a: $(LIB_OBJS)
 	rm -f $@
@@ -79,10 +83,18 @@ install: makedumpfile
 	install -m 0644 man/makedumpfile.8 $(DESTDIR)$(MANDIR)/man8/makedumpfile.8
 	install -m 0644 man/makedumpfile.conf.5 $(DESTDIR)$(MANDIR)/man5/makedumpfile.conf.5
 
+# Debian package (debian/), built in a copy of the tree; the .deb, the
+# build log and lintian's report land in DEB_OUT, outside the tree.
+DEB_OUT ?= ../makedumpfile-deb
+
+deb:
+	@scripts/install-deps.sh --deb
+	@scripts/build-deb.sh $(DEB_OUT)
+
 clean:
 	rm -rf $(BUILD) $(ARM64_BUILD) makedumpfile tests/tools/mkvmcore
 
-.PHONY: all deps install clean
+.PHONY: all deps install deb clean
 
 demo: deps makedumpfile tests/tools/mkvmcore
 	@scripts/demo.sh

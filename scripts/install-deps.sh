@@ -2,11 +2,12 @@
 # Install the Debian packages needed to build makedumpfile and run its
 # tests.  Does nothing when everything is present, so `make demo` and
 # `make check` can call it every time.
-# Usage: install-deps.sh [--e2e] [--fuzz] [--cross]
+# Usage: install-deps.sh [--e2e] [--fuzz] [--cross] [--deb]
 #   --cross  the arm64 cross build (make cross-arm64) and qemu-user to run it;
 #            adds dpkg's arm64 architecture for the arm64 -dev packages
 #   --e2e    the end-to-end test (implies --cross: arm64 guests run the
 #            arm64 build)
+#   --deb    the Debian package build (make deb)
 set -eu
 
 BUILD_PKGS="build-essential pkg-config zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev libdw-dev libelf-dev libdeflate-dev"
@@ -22,6 +23,9 @@ CROSS_PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user zlib1g-dev:arm
 # arm64 guests: QEMU, its virtio ROMs, and the arm64 libraries that
 # kexec-tools:arm64 (unpacked into the e2e cache, not installed) needs.
 E2E_ARM64_PKGS="qemu-system-arm ipxe-qemu libxenmisc4.17:arm64 liblzma5:arm64"
+# `make deb` (debian/); mmdebstrap and e2fsprogs build the kdump-tools
+# guest of `make check-e2e`.
+DEB_PKGS="dpkg-dev debhelper fakeroot lintian"
 
 pkgs="$BUILD_PKGS $TEST_PKGS"
 cross=0
@@ -30,7 +34,8 @@ for arg in "$@"; do
 	--e2e) pkgs="$pkgs $E2E_PKGS $E2E_ARM64_PKGS"; cross=1 ;;
 	--fuzz) pkgs="$pkgs $FUZZ_PKGS" ;;
 	--cross) cross=1 ;;
-	*) echo "usage: $0 [--e2e] [--fuzz] [--cross]" >&2; exit 2 ;;
+	--deb) pkgs="$pkgs $DEB_PKGS" ;;
+	*) echo "usage: $0 [--e2e] [--fuzz] [--cross] [--deb]" >&2; exit 2 ;;
 	esac
 done
 if [ "$cross" = 1 ]; then pkgs="$pkgs $CROSS_PKGS"; fi
