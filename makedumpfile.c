@@ -840,6 +840,15 @@ static int run_dmesg(struct context *c)
 		err = output_finish(c->outs[0]);
 	c->stats.write_bytes = c->outs[0]->write_bytes;
 	c->t_write = seconds_since(&t0);
+	if (err && !c->stats.write_bytes) {
+		/*
+		 * Nothing of the log was written: leave no empty file behind
+		 * (kdump-tools keeps whatever dmesg.<stamp> it finds).
+		 */
+		output_close(c->outs[0]);
+		c->outs[0] = NULL;
+		unlink(c->opt.dumpfile);
+	}
 	if (err)
 		return fail(c, err);
 	msg_common(&c->pr, "\nThe dmesg log is saved to %s.\n", c->opt.dumpfile);
