@@ -14,7 +14,7 @@ BUILD_PKGS="build-essential pkg-config zlib1g-dev liblzo2-dev libsnappy-dev libz
 # Independent readers and the reference implementation for the tests.
 # kexec-tools: vmcore-dmesg, an independent reader of the kernel log.
 TEST_PKGS="python3 python3-libkdumpfile makedumpfile zstd kexec-tools"
-E2E_PKGS="qemu-system-x86 busybox-static kexec-tools cpio ndctl crash e2fsprogs"
+E2E_PKGS="qemu-system-x86 busybox-static kexec-tools cpio ndctl crash e2fsprogs mmdebstrap"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 # Multiarch: the arm64 -dev packages install beside the amd64 ones.
 CROSS_PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user zlib1g-dev:arm64 liblzo2-dev:arm64
@@ -31,7 +31,7 @@ pkgs="$BUILD_PKGS $TEST_PKGS"
 cross=0
 for arg in "$@"; do
 	case "$arg" in
-	--e2e) pkgs="$pkgs $E2E_PKGS $E2E_ARM64_PKGS"; cross=1 ;;
+	--e2e) pkgs="$pkgs $E2E_PKGS $E2E_ARM64_PKGS $DEB_PKGS"; cross=1 ;;
 	--fuzz) pkgs="$pkgs $FUZZ_PKGS" ;;
 	--cross) cross=1 ;;
 	--deb) pkgs="$pkgs $DEB_PKGS" ;;

@@ -23,11 +23,13 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${MDF_E2E_CACHE:-$HOME/.cache/mdf-e2e}
 WORK=${MDF_E2E_WORK:-$CACHE/work}
-ALL_SCENARIOS="ram-6.1-kexec_load ram-6.1-kexec_file ram-6.12-kexec_load ram-6.12-kexec_file pmem-6.1-kexec_file pmem-6.12-kexec_file"
+ALL_SCENARIOS="ram-6.1-kexec_load ram-6.1-kexec_file ram-6.12-kexec_load ram-6.12-kexec_file pmem-6.1-kexec_file pmem-6.12-kexec_file kdump-tools-6.1"
 SCENARIOS=${MDF_E2E_SCENARIOS:-$ALL_SCENARIOS arm64-6.1 arm64-6.12 arm64-6.12-lpa2 arm64-6.12-16k}
 # arm64-* scenarios run after the x86 ones, from tests/e2e/arm64.sh.
-A64_SCENARIOS=$(printf '%s\n' $SCENARIOS | grep '^arm64-' | xargs)
-SCENARIOS=$(printf '%s\n' $SCENARIOS | grep -v '^arm64-' | xargs)
+A64_SCENARIOS=$(printf '%s
+' $SCENARIOS | grep '^arm64-' | xargs)
+SCENARIOS=$(printf '%s
+' $SCENARIOS | grep -v '^arm64-' | xargs)
 ACCEL=${MDF_E2E_ACCEL:-tcg}
 TIMEOUT=${MDF_E2E_TIMEOUT:-300}
 MDF=$ROOT/makedumpfile
@@ -114,7 +116,7 @@ fetch_dbg() { # KVER -> $(vmlinux_path KVER), or nothing
 declare -A KVER VMLINUX INITRD
 step_t=$(now)
 for series in 6.1 6.12; do
-	echo " $SCENARIOS " | grep -q -- "-$series-" || continue
+	echo " $SCENARIOS " | grep -qE -- "-${series//./\\.}(-| )" || continue
 	kver=$(resolve_kernel "$series")
 	[ -n "$kver" ] || die "no Debian $series kernel found (apt-cache) and none cached"
 	fetch_kernel "$kver" || die "cannot fetch linux-image-$kver"
@@ -249,6 +251,8 @@ verify_scenario() { # name scen series kexec
 
 # Boots run one at a time (TCG with -smp 2 uses both cores); the host-side
 # checks of one scenario run while the next guest boots.
+# The kdump-tools scenario (a whole Debian system): kdump_tools.sh.
+source "$HERE/kdump_tools.sh"
 vpid="" vname=""
 finish_verify() {
 	[ -n "$vpid" ] || return 0
@@ -264,6 +268,18 @@ finish_verify() {
 	vpid=""
 }
 for name in $SCENARIOS; do
+	case $name in kdump-tools-*)
+		series=${name#kdump-tools-}
+		if [ -z "${KVER[$series]:-}" ] || ! echo " $ALL_SCENARIOS " | grep -q " $name "; then
+			echo "FAIL $name: unknown scenario" | tee -a "$SUMMARY"
+			continue
+		fi
+		kdump_tools_scenario "$name" "$series" || continue
+		finish_verify
+		verify_kdump_tools "$name" "$series" &
+		vpid=$! vname=$name
+		continue ;;
+	esac
 	IFS=- read -r scen series kexec <<< "$name"
 	if [ -z "${KVER[$series]:-}" ] || ! echo " $ALL_SCENARIOS " | grep -q " $name "; then
 		echo "FAIL $name: unknown scenario" | tee -a "$SUMMARY"
