@@ -30,7 +30,7 @@ kt_sources() { # mirror argument of mmdebstrap: the host's Debian sources
 kt_rootfs_key() { # KVER EXTRA_PKGS: everything that goes into the rootfs
 	local src
 	src=$(kt_sources)
-	{ echo $KT_PKGS $2 "linux-image-$1"; cat "$KT_DIR/initramfs-hook";
+	{ echo $KT_PKGS $2 "linux-image-$1"; cat "$KT_DIR/initramfs-hook"; declare -f kt_rootfs;
 		[ -f "$src" ] && cat "$src" || echo "$src"; mmdebstrap --version; } |
 		sha256sum | cut -c1-16
 }
@@ -47,13 +47,16 @@ kt_rootfs() { # KVER EXTRA_PKGS -> path on stdout, or non-zero
 		pkgs=$(echo $KT_PKGS $extra "linux-image-$kver" | tr ' ' ,)
 		# MODULES=list plus our hook (see initramfs-hook) before the kernel's
 		# postinst builds the first initramfs; then kdump-tools' own kernel
-		# hook builds its initrd, as a kernel upgrade would.
+		# hook builds its initrd, as a kernel upgrade would, and the sysctl
+		# file is recorded as kdump-config load records it after a build
+		# (else the first load rebuilds the same initrd: minutes under TCG).
 		nice -n 10 mmdebstrap --variant=apt --format=tar --include="$pkgs" \
 			--essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d" "$1/etc/initramfs-tools/hooks" &&
 				echo MODULES=list > "$1/etc/initramfs-tools/conf.d/e2e-modules"' \
 			--essential-hook="copy-in $KT_DIR/initramfs-hook /etc/initramfs-tools/hooks" \
 			--customize-hook="chroot \"\$1\" /etc/kernel/postinst.d/kdump-tools $kver" \
 			--customize-hook="test -f \"\$1/var/lib/kdump/initrd.img-$kver\"" \
+			--customize-hook="cp \"\$1/etc/kdump/sysctl.conf\" \"\$1/var/lib/kdump/latest_sysctls-$kver\"" \
 			bookworm "$tar.tmp" "$src" > "$CACHE/kdump-tools/mmdebstrap.log" 2>&1 || {
 			tail -20 "$CACHE/kdump-tools/mmdebstrap.log" >&2
 			rm -f "$tar.tmp"
@@ -103,7 +106,7 @@ kt_image() { # TAR DEB DIR KVER
 	cp "$root/boot/vmlinuz-$kver" "$dir/vmlinuz" && cp "$root/boot/initrd.img-$kver" "$dir/initrd.img" ||
 		return 1
 	rm -f "$dir/root.img"
-	mke2fs -q -t ext4 -L root -d "$root" "$dir/root.img" 3G || return 1
+	mke2fs -q -t ext4 -L root -d "$root" "$dir/root.img" 3G > "$dir/mke2fs.log" 2>&1 || return 1
 	rm -rf "$root"
 }
 

@@ -26,10 +26,8 @@ WORK=${MDF_E2E_WORK:-$CACHE/work}
 ALL_SCENARIOS="ram-6.1-kexec_load ram-6.1-kexec_file ram-6.12-kexec_load ram-6.12-kexec_file pmem-6.1-kexec_file pmem-6.12-kexec_file kdump-tools-6.1"
 SCENARIOS=${MDF_E2E_SCENARIOS:-$ALL_SCENARIOS arm64-6.1 arm64-6.12 arm64-6.12-lpa2 arm64-6.12-16k}
 # arm64-* scenarios run after the x86 ones, from tests/e2e/arm64.sh.
-A64_SCENARIOS=$(printf '%s
-' $SCENARIOS | grep '^arm64-' | xargs)
-SCENARIOS=$(printf '%s
-' $SCENARIOS | grep -v '^arm64-' | xargs)
+A64_SCENARIOS=$(printf '%s\n' $SCENARIOS | grep '^arm64-' | xargs)
+SCENARIOS=$(printf '%s\n' $SCENARIOS | grep -v '^arm64-' | xargs)
 ACCEL=${MDF_E2E_ACCEL:-tcg}
 TIMEOUT=${MDF_E2E_TIMEOUT:-300}
 MDF=$ROOT/makedumpfile
