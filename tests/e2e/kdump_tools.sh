@@ -146,7 +146,7 @@ kdump_tools_scenario() { # NAME SERIES
 	printf '%q ' "${argv[@]}" > "$dir/qemu-argv.txt"
 	log "==== $name: booting Debian 12 ($kver, systemd, kdump-tools, our .deb; $ACCEL)"
 	t=$(now)
-	local kt_timeout=${MDF_E2E_KT_TIMEOUT:-600} rc=0
+	local kt_timeout=${MDF_E2E_KT_TIMEOUT:-900} rc=0
 	timeout "$kt_timeout" "${argv[@]}" > "$dir/qemu.log" 2>&1 || rc=$?
 	TIMES[guest:$name]=$(elapsed "$t")
 	log "$name: guest ran ${TIMES[guest:$name]}s (exit $rc)"
