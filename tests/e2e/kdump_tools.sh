@@ -122,6 +122,14 @@ kdump_tools_scenario() { # NAME SERIES
 		return 1
 	}
 	mkdir -p "$CACHE/kdump-tools"
+	# Unpacked tree, root image, raw vmcore copy, dumps (QEMU's disks are
+	# written with werror=report: a full disk fails the guest, not pauses it).
+	local avail
+	avail=$(df -Pk "$dir" | awk 'NR == 2 { print int($4 / 1024) }')
+	if [ "${avail:-0}" -lt 3000 ]; then
+		echo "FAIL $name/disk: ${avail} MiB free in $dir, the scenario needs 3000" | tee -a "$SUMMARY"
+		return 1
+	fi
 	t=$(now)
 	deb=$(DEB_BUILD_OPTIONS=nocheck "$ROOT/scripts/build-deb.sh" "$CACHE/kdump-tools/deb" | tail -1) ||
 		{ echo "FAIL $name/deb: make deb failed" | tee -a "$SUMMARY"; return 1; }
@@ -141,8 +149,8 @@ kdump_tools_scenario() { # NAME SERIES
 	local argv=(qemu-system-x86_64 -accel "$ACCEL" -M q35 -cpu qemu64 -m 768 -smp 2
 		-display none -vga none -no-reboot -serial "file:$dir/serial.log" -monitor none
 		-kernel "$dir/vmlinuz" -initrd "$dir/initrd.img" -append "$append"
-		-drive "file=$dir/root.img,if=virtio,format=raw,cache=unsafe"
-		-drive "file=$dir/vmcore.img,if=virtio,format=raw,cache=unsafe")
+		-drive "file=$dir/root.img,if=virtio,format=raw,cache=unsafe,werror=report,rerror=report"
+		-drive "file=$dir/vmcore.img,if=virtio,format=raw,cache=unsafe,werror=report,rerror=report")
 	printf '%q ' "${argv[@]}" > "$dir/qemu-argv.txt"
 	log "==== $name: booting Debian 12 ($kver, systemd, kdump-tools, our .deb; $ACCEL)"
 	t=$(now)
