@@ -2,10 +2,10 @@
 /*
  * The BTF provider: the kernel's own compact type information
  * (CONFIG_DEBUG_INFO_BTF), as found in the dump between __start_BTF and
- * __stop_BTF or in a vmlinux's .BTF section.  The blob is copied and
- * checked once: every type record must lie inside the type section, every
- * name inside the string section, every type reference below the number of
- * types.  BTF ids are the provider's type ids (0, void, becomes VOID_ID).
+ * __stop_BTF or in a vmlinux's .BTF section.  The blob is kept (copied,
+ * or taken over from the caller) and checked once: every type record must
+ * lie inside the type section, every name inside the string section, every
+ * type reference below the number of types.  BTF ids are the provider's type ids (0, void, becomes VOID_ID).
  *
  * BTF knows types, not addresses: a VAR gives a variable's type, kallsyms
  * its address.
@@ -474,16 +474,32 @@ static const struct provider_ops btf_ops = {
 struct error *btf_provider_new(const uint8_t *blob, size_t len,
 			       const struct provider_ops **ops, void **p)
 {
+	uint8_t *copy = malloc(len ? len : 1);
+
+	if (!copy)
+		return ERR_OOM();
+	memcpy(copy, blob, len);
+	return btf_provider_adopt(copy, len, ops, p);
+}
+
+struct error *btf_provider_adopt(uint8_t *blob, size_t len,
+				 const struct provider_ops **ops, void **p)
+{
 	struct btf_prov *b;
 	struct error *err;
 	uint32_t hdr_len, type_off, type_len, str_off, str_len;
 
+	err = NULL;
 	if (len < BTF_HDR_MIN || load_le16(blob) != BTF_MAGIC)
-		return ERR(ERR_FORMAT, "not BTF (bad magic)");
-	if (blob[2] != 1)
-		return ERR(ERR_UNSUPPORTED, "BTF version %u", blob[2]);
-	if (len > UINT32_MAX)
-		return ERR(ERR_FORMAT, "BTF blob too large");
+		err = ERR(ERR_FORMAT, "not BTF (bad magic)");
+	else if (blob[2] != 1)
+		err = ERR(ERR_UNSUPPORTED, "BTF version %u", blob[2]);
+	else if (len > UINT32_MAX)
+		err = ERR(ERR_FORMAT, "BTF blob too large");
+	if (err) {
+		free(blob);
+		return err;
+	}
 	hdr_len = load_le32(blob + 4);
 	type_off = load_le32(blob + 8);
 	type_len = load_le32(blob + 12);
@@ -492,17 +508,16 @@ struct error *btf_provider_new(const uint8_t *blob, size_t len,
 	if (hdr_len < BTF_HDR_MIN || hdr_len > len ||
 	    type_off > len - hdr_len || type_len > len - hdr_len - type_off ||
 	    str_off > len - hdr_len || str_len > len - hdr_len - str_off ||
-	    (type_len & 3))
+	    (type_len & 3)) {
+		free(blob);
 		return ERR(ERR_FORMAT, "BTF header does not fit the blob");
+	}
 	b = calloc(1, sizeof(*b));
-	if (!b)
-		return ERR_OOM();
-	b->blob = malloc(len);
-	if (!b->blob) {
-		free(b);
+	if (!b) {
+		free(blob);
 		return ERR_OOM();
 	}
-	memcpy(b->blob, blob, len);
+	b->blob = blob;
 	b->len = len;
 	b->types = b->blob + hdr_len + type_off;
 	b->types_len = type_len;

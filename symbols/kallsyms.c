@@ -402,8 +402,7 @@ static struct error *load_btf(struct symbols *s, struct kernel *k)
 	err = read_table(k, start, (size_t)(stop - start), &blob);
 	if (err)
 		return error_wrap(err, "BTF: reading the blob");
-	err = btf_provider_new(blob, (size_t)(stop - start), &ops, &p);
-	free(blob);
+	err = btf_provider_adopt(blob, (size_t)(stop - start), &ops, &p);
 	if (!err)
 		err = symbols_attach(s, ops, p);
 	return err;

@@ -65,6 +65,9 @@ struct error *dwarf_provider_release(void *p, char *buf, size_t size);
 /* A BTF blob (copied) as a provider. */
 struct error *btf_provider_new(const uint8_t *blob, size_t len,
 			       const struct provider_ops **ops, void **p);
+/* The same, taking over the malloc'd @blob (freed on error too). */
+struct error *btf_provider_adopt(uint8_t *blob, size_t len,
+				 const struct provider_ops **ops, void **p);
 
 /*
  * kallsyms tables as copied from the dump.  Fields are raw bytes of the
