@@ -13,7 +13,6 @@
  * absolute when positive.
  */
 #include "provider.h"
-#include "name_index.h"
 
 #include "../kernel/kernel.h"
 #include "../kernel/vmcoreinfo.h"
@@ -31,23 +30,39 @@
 #define MAX_BTF_BYTES (256u << 20)
 #define BTF_HDR_LEN 24
 
-struct kallsyms_prov {
-	char *arena;		/* all names, NUL-separated */
-	uint64_t *addr;		/* per symbol */
-	struct name_index names;	/* name -> symbol number */
-	uint32_t nr;
+/* What a token of the token table is, found once per provider. */
+enum tok_state { TOK_OK, TOK_NO_INDEX, TOK_OUTSIDE, TOK_UNTERMINATED };
+
+struct token {
+	uint16_t off;		/* into token_table */
+	uint16_t len;		/* characters (to the table's end if unterminated) */
+	uint8_t state;		/* enum tok_state */
 };
 
-static struct error *ks_address(void *p, const char *name, uint64_t *addr)
-{
-	struct kallsyms_prov *ks = p;
-	struct name_slot *s = name_index_find(&ks->names, name);
+/* Answers already given: the self-check asks for a few names repeatedly. */
+#define CACHE_SLOTS 16
+#define CACHE_NAME 40
 
-	if (!s)
-		return ERR(ERR_NOTFOUND, "kallsyms has no symbol %s", name);
-	*addr = ks->addr[s->val];
-	return NULL;
-}
+struct cached {
+	char name[CACHE_NAME];	/* "" unused */
+	bool found;
+	uint64_t addr;
+};
+
+/*
+ * Lookups scan the compressed names, expanding each through the token
+ * table only as far as it matches, instead of holding a decoded table and
+ * an index of ~200k names that a dump run asks a dozen questions of.
+ */
+struct kallsyms_prov {
+	struct kallsyms_tables t;	/* names_len trimmed to the entries */
+	uint8_t *own[4];		/* the buffers t points into */
+	struct token tok[256];
+	bool all_tokens_ok;
+	size_t longest_token;
+	struct cached cache[CACHE_SLOTS];
+	unsigned int next_slot;
+};
 
 static void ks_destroy(void *p)
 {
@@ -55,22 +70,50 @@ static void ks_destroy(void *p)
 
 	if (!ks)
 		return;
-	name_index_free(&ks->names);
-	free(ks->arena);
-	free(ks->addr);
+	for (size_t i = 0; i < ARRAY_SIZE(ks->own); i++)
+		free(ks->own[i]);
 	free(ks);
 }
 
-static const struct provider_ops kallsyms_ops = {
-	.src = SYM_SRC_KALLSYMS,
-	.destroy = ks_destroy,
-	.address = ks_address,
-};
-
-/* Expand entry at *@pos into @out (without the type letter). */
-static struct error *expand(const struct kallsyms_tables *t, size_t *pos,
-			    char *out, size_t *out_len, char *type)
+static void find_tokens(struct kallsyms_prov *ks)
 {
+	const struct kallsyms_tables *t = &ks->t;
+
+	for (unsigned int tok = 0; tok < 256; tok++) {
+		struct token *k = &ks->tok[tok];
+		size_t ti, n;
+
+		if (2 * tok + 2 > t->token_index_len) {
+			k->state = TOK_NO_INDEX;
+			continue;
+		}
+		ti = load_le16(t->token_index + 2 * tok);
+		if (ti >= t->token_table_len) {
+			k->state = TOK_OUTSIDE;
+			continue;
+		}
+		for (n = 0; ti + n < t->token_table_len && t->token_table[ti + n]; n++)
+			;
+		k->off = (uint16_t)ti;
+		k->len = (uint16_t)MIN(n, (size_t)UINT16_MAX);
+		k->state = ti + n == t->token_table_len ? TOK_UNTERMINATED : TOK_OK;
+	}
+	ks->all_tokens_ok = true;
+	ks->longest_token = 0;
+	for (unsigned int tok = 0; tok < 256; tok++) {
+		if (ks->tok[tok].state != TOK_OK)
+			ks->all_tokens_ok = false;
+		ks->longest_token = MAX(ks->longest_token, ks->tok[tok].len);
+	}
+}
+
+/*
+ * Check the entry at *@pos as expanding it would (same errors, same
+ * order) and move past it.
+ */
+static struct error *check_entry(const struct kallsyms_prov *ks, size_t *pos)
+{
+	const struct kallsyms_tables *t = &ks->t;
 	size_t p = *pos, len, n = 0;
 
 	if (p >= t->names_len)
@@ -83,32 +126,51 @@ static struct error *expand(const struct kallsyms_tables *t, size_t *pos,
 	}
 	if (len > t->names_len - p)
 		return ERR(ERR_FORMAT, "kallsyms: name runs past the table");
+	/* No token error possible and short enough: nothing to add up. */
+	if (ks->all_tokens_ok && len * ks->longest_token <= KSYM_NAME_LEN) {
+		*pos = p + len;
+		return NULL;
+	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned int tok = t->names[p + i];
-		const uint8_t *c, *end = t->token_table + t->token_table_len;
-		size_t ti;
+		const struct token *k = &ks->tok[tok];
 
-		if (2 * tok + 2 > t->token_index_len)
+		if (k->state == TOK_NO_INDEX)
 			return ERR(ERR_FORMAT, "kallsyms: token %u has no index", tok);
-		ti = load_le16(t->token_index + 2 * tok);
-		if (ti >= t->token_table_len)
+		if (k->state == TOK_OUTSIDE)
 			return ERR(ERR_FORMAT, "kallsyms: token %u outside the table", tok);
-		for (c = t->token_table + ti; c < end && *c; c++) {
-			if (n + 1 >= KSYM_NAME_LEN + 1)
-				return ERR(ERR_FORMAT, "kallsyms: name too long");
-			out[n++] = (char)*c;
-		}
-		if (c == end)
+		n += k->len;
+		if (n > KSYM_NAME_LEN)
+			return ERR(ERR_FORMAT, "kallsyms: name too long");
+		if (k->state == TOK_UNTERMINATED)
 			return ERR(ERR_FORMAT, "kallsyms: token %u not terminated", tok);
 	}
-	/* The first character is the type letter. */
-	*type = n ? out[0] : 0;
-	if (n)
-		memmove(out, out + 1, n--);
-	out[n] = '\0';
-	*out_len = n;
 	*pos = p + len;
 	return NULL;
+}
+
+/* Entry of @len tokens at @p (checked) expands to a type letter + @name? */
+static bool entry_is(const struct kallsyms_prov *ks, const uint8_t *p,
+		     size_t len, const char *name, size_t name_len)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < len; i++) {
+		const struct token *k = &ks->tok[p[i]];
+		const char *c = (const char *)ks->t.token_table + k->off;
+		size_t n = k->len;
+
+		if (first && n) {
+			c++;	/* the type letter */
+			n--;
+			first = false;
+		}
+		if (n > name_len || memcmp(c, name, n))
+			return false;
+		name += n;
+		name_len -= n;
+	}
+	return !first && !name_len;
 }
 
 static uint64_t address_of(const struct kallsyms_tables *t, uint32_t i)
@@ -122,70 +184,185 @@ static uint64_t address_of(const struct kallsyms_tables *t, uint32_t i)
 	return t->relative_base - 1 - (int64_t)off;
 }
 
-struct error *kallsyms_provider_new(const struct kallsyms_tables *t,
-				    const struct provider_ops **ops, void **p)
+/* How an entry's first token can start a name being looked up. */
+enum lead { LEAD_NO, LEAD_YES, LEAD_TYPE_ONLY };
+
+/* The first symbol called @name, as a table of names would keep it. */
+static bool scan_for(const struct kallsyms_prov *ks, const char *name,
+		     uint64_t *addr)
+{
+	const struct kallsyms_tables *t = &ks->t;
+	size_t name_len = strlen(name), pos = 0;
+	uint8_t lead[256];	/* enum lead, as first token */
+	bool starts[256];	/* token is a prefix of @name */
+
+	if (!name_len || name_len >= KSYM_NAME_LEN)
+		return false;
+	/*
+	 * Which tokens can begin @name, worked out once so that the scan
+	 * rejects nearly every entry on its first one or two bytes.
+	 */
+	for (unsigned int i = 0; i < 256; i++) {
+		const struct token *k = &ks->tok[i];
+		const char *c = (const char *)t->token_table + k->off;
+
+		starts[i] = k->len <= name_len && !memcmp(c, name, k->len);
+		if (k->len == 0)
+			lead[i] = LEAD_YES;	/* decided by entry_is() */
+		else if (k->len == 1)
+			lead[i] = LEAD_TYPE_ONLY;
+		else
+			lead[i] = (size_t)k->len - 1 <= name_len &&
+				  !memcmp(c + 1, name, k->len - 1) ?
+				  LEAD_YES : LEAD_NO;
+	}
+	for (uint32_t i = 0; i < t->num_syms; i++) {
+		/* Checked at creation: no bounds or token errors remain. */
+		size_t len = t->names[pos++];
+		const uint8_t *e;
+
+		if (len & 0x80)
+			len = (len & 0x7f) | (size_t)t->names[pos++] << 7;
+		e = t->names + pos;
+		pos += len;
+		if (!len || lead[e[0]] == LEAD_NO)
+			continue;
+		if (lead[e[0]] == LEAD_TYPE_ONLY && len > 1 && !starts[e[1]])
+			continue;
+		if (entry_is(ks, e, len, name, name_len)) {
+			*addr = address_of(t, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct error *ks_address(void *p, const char *name, uint64_t *addr)
+{
+	struct kallsyms_prov *ks = p;
+	struct cached *c = NULL;
+	bool found;
+
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		if (ks->cache[i].name[0] && !strcmp(ks->cache[i].name, name)) {
+			c = &ks->cache[i];
+			break;
+		}
+	if (c) {
+		found = c->found;
+		*addr = c->addr;
+	} else {
+		uint64_t a = 0;
+
+		found = scan_for(ks, name, &a);
+		*addr = a;
+		if (strlen(name) < CACHE_NAME) {
+			c = &ks->cache[ks->next_slot++ % CACHE_SLOTS];
+			strcpy(c->name, name);
+			c->found = found;
+			c->addr = a;
+		}
+	}
+	if (!found)
+		return ERR(ERR_NOTFOUND, "kallsyms has no symbol %s", name);
+	return NULL;
+}
+
+static const struct provider_ops kallsyms_ops = {
+	.src = SYM_SRC_KALLSYMS,
+	.destroy = ks_destroy,
+	.address = ks_address,
+};
+
+/* Switch the address encoding (answers given so far are void). */
+static void ks_set_absolute_percpu(struct kallsyms_prov *ks, bool on)
+{
+	ks->t.absolute_percpu = on;
+	memset(ks->cache, 0, sizeof(ks->cache));
+}
+
+/*
+ * The provider over @t, whose four tables (names, token table, token
+ * index, offsets) are the malloc'd buffers @own: taken over, freed here on
+ * error.
+ */
+static struct error *ks_new(const struct kallsyms_tables *t, uint8_t *own[4],
+			    struct kallsyms_prov **out)
 {
 	struct kallsyms_prov *ks;
 	struct error *err = NULL;
-	size_t pos = 0, used = 0, cap;
-	char name[KSYM_NAME_LEN + 1];
+	size_t pos = 0;
 
-	if (!t->num_syms || t->num_syms > MAX_SYMS)
-		return ERR(ERR_FORMAT, "kallsyms: %u symbols", t->num_syms);
-	if (t->offsets_len / 4 < t->num_syms)
-		return ERR(ERR_FORMAT, "kallsyms: offsets table too short");
 	ks = calloc(1, sizeof(*ks));
-	if (!ks)
+	if (!ks) {
+		for (size_t i = 0; i < 4; i++)
+			free(own[i]);
 		return ERR_OOM();
-	/* Names are never longer than their compressed entry expands. */
-	cap = t->names_len + (size_t)t->num_syms * 16 + 1;
-	ks->arena = malloc(cap);
-	ks->addr = calloc(t->num_syms, sizeof(*ks->addr));
-	if (!ks->arena || !ks->addr) {
-		err = ERR_OOM();
+	}
+	memcpy(ks->own, own, sizeof(ks->own));
+	ks->t = *t;
+	if (!t->num_syms || t->num_syms > MAX_SYMS) {
+		err = ERR(ERR_FORMAT, "kallsyms: %u symbols", t->num_syms);
 		goto fail;
 	}
-	for (uint32_t i = 0; i < t->num_syms; i++) {
-		size_t len = 0;
-		char type;
-
-		err = expand(t, &pos, name, &len, &type);
-		if (err)
-			goto fail;
-		if (used + len + 1 > cap) {
-			char *a;
-
-			cap = cap * 2 + len + 1;
-			a = realloc(ks->arena, cap);
-			if (!a) {
-				err = ERR_OOM();
-				goto fail;
-			}
-			ks->arena = a;
-		}
-		memcpy(ks->arena + used, name, len + 1);
-		ks->addr[i] = address_of(t, i);
-		used += len + 1;
+	if (t->offsets_len / 4 < t->num_syms) {
+		err = ERR(ERR_FORMAT, "kallsyms: offsets table too short");
+		goto fail;
 	}
-	ks->nr = t->num_syms;
-	/* Index after the arena stopped moving. */
-	pos = 0;
+	find_tokens(ks);
 	for (uint32_t i = 0; i < t->num_syms; i++) {
-		const char *n = ks->arena + pos;
-
-		pos += strlen(n) + 1;
-		if (!*n)
-			continue;
-		err = name_index_add(&ks->names, n, i, NULL, NULL);
+		err = check_entry(ks, &pos);
 		if (err)
 			goto fail;
 	}
-	*ops = &kallsyms_ops;
-	*p = ks;
+	ks->t.names_len = pos;
+	/* The names were read up to the next table: give back the rest. */
+	{
+		uint8_t *r = realloc(ks->own[0], pos ? pos : 1);
+
+		if (r)
+			ks->own[0] = r;
+		ks->t.names = ks->own[0];
+	}
+	*out = ks;
 	return NULL;
 fail:
 	ks_destroy(ks);
 	return err;
+}
+
+struct error *kallsyms_provider_new(const struct kallsyms_tables *t,
+				    const struct provider_ops **ops, void **p)
+{
+	const uint8_t *src[4] = { t->names, t->token_table, t->token_index,
+				  t->offsets };
+	size_t len[4] = { t->names_len, t->token_table_len,
+			  t->token_index_len, t->offsets_len };
+	uint8_t *own[4] = { 0 };
+	struct kallsyms_tables c = *t;
+	struct kallsyms_prov *ks;
+	struct error *err;
+
+	for (size_t i = 0; i < 4; i++) {
+		own[i] = malloc(len[i] ? len[i] : 1);
+		if (!own[i]) {
+			for (size_t j = 0; j < i; j++)
+				free(own[j]);
+			return ERR_OOM();
+		}
+		if (len[i])
+			memcpy(own[i], src[i], len[i]);
+	}
+	c.names = own[0];
+	c.token_table = own[1];
+	c.token_index = own[2];
+	c.offsets = own[3];
+	err = ks_new(&c, own, &ks);
+	if (err)
+		return err;
+	*ops = &kallsyms_ops;
+	*p = ks;
+	return NULL;
 }
 
 /* ---- finding the tables in the dump ------------------------------------- */
@@ -260,10 +437,9 @@ static struct error *load_kallsyms(struct symbols *s, struct kernel *k)
 	uint64_t a_names, a_num, a_tt, a_ti, a_off, a_base, base, stext, want;
 	struct kallsyms_tables t = { 0 };
 	uint8_t *names = NULL, *tt = NULL, *ti = NULL, *offs = NULL;
-	const struct provider_ops *ops;
+	struct kallsyms_prov *ks;
 	struct error *err;
 	uint32_t num;
-	void *p = NULL;
 
 	if (!table_address(k, s, "kallsyms_names", &a_names) ||
 	    !table_address(k, s, "kallsyms_num_syms", &a_num) ||
@@ -301,27 +477,28 @@ static struct error *load_kallsyms(struct symbols *s, struct kernel *k)
 	t.token_table = tt;
 	t.token_index = ti;
 	t.offsets = offs;
+	{
+		uint8_t *own[4] = { names, tt, ti, offs };
+
+		names = tt = ti = offs = NULL;
+		err = ks_new(&t, own, &ks);
+	}
+	if (err)
+		goto out;
 	/*
 	 * Which address encoding: the one that puts _stext where VMCOREINFO
 	 * says (both are in use on 6.x kernels, per architecture).
 	 */
-	err = kallsyms_provider_new(&t, &ops, &p);
-	if (err)
-		goto out;
 	if (k->vi && vi_symbol(k->vi, "_stext", &want) &&
-	    (error_free(ops->address(p, "_stext", &stext)), stext != want)) {
-		ops->destroy(p);
-		t.absolute_percpu = true;
-		err = kallsyms_provider_new(&t, &ops, &p);
-		if (err)
-			goto out;
-		if (ops->address(p, "_stext", &stext) || stext != want) {
-			ops->destroy(p);
+	    (!scan_for(ks, "_stext", &stext) || stext != want)) {
+		ks_set_absolute_percpu(ks, true);
+		if (!scan_for(ks, "_stext", &stext) || stext != want) {
+			ks_destroy(ks);
 			err = ERR(ERR_FORMAT, "kallsyms: _stext decodes to neither encoding");
 			goto out;
 		}
 	}
-	err = symbols_attach(s, ops, p);
+	err = symbols_attach(s, &kallsyms_ops, ks);
 out:
 	free(names);
 	free(tt);
