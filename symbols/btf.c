@@ -49,6 +49,7 @@ struct btf_prov {
 	uint32_t types_len;
 	const char *strs;	/* string section */
 	uint32_t strs_len;
+	bool strs_end_in_nul;	/* then every offset inside starts a string */
 	uint32_t *off;		/* type id -> offset in types; off[0] unused */
 	uint32_t nr;		/* ids 1..nr-1 */
 
@@ -73,7 +74,9 @@ static uint32_t sizetype_of(const struct btf_prov *b, uint32_t id)
 /* A string at @off, or NULL if it does not end inside the section. */
 static const char *str_at(const struct btf_prov *b, uint32_t off)
 {
-	if (off >= b->strs_len || !memchr(b->strs + off, '\0', b->strs_len - off))
+	if (off >= b->strs_len)
+		return NULL;
+	if (!b->strs_end_in_nul && !memchr(b->strs + off, '\0', b->strs_len - off))
 		return NULL;
 	return b->strs + off;
 }
@@ -523,6 +526,7 @@ struct error *btf_provider_adopt(uint8_t *blob, size_t len,
 	b->types_len = type_len;
 	b->strs = (const char *)b->blob + hdr_len + str_off;
 	b->strs_len = str_len;
+	b->strs_end_in_nul = str_len && !b->strs[str_len - 1];
 	err = scan_types(b);
 	if (!err)
 		err = build_indexes(b);
