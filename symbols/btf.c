@@ -211,9 +211,56 @@ static struct error *add_name(struct name_index *ix, const char *name,
 	return err;
 }
 
+/*
+ * Size each index for the names it gets, so that none is rehashed with
+ * old and new table both held (only named entries count; at most a few
+ * duplicates are counted twice).
+ */
+static struct error *reserve_indexes(struct btf_prov *b)
+{
+	size_t tags = 0, typedefs = 0, vars = 0, enumerators = 0;
+	struct error *err;
+
+	for (uint32_t id = 1; id < b->nr; id++) {
+		uint32_t info = info_of(b, id);
+		bool named = *name_of(b, id);
+
+		switch (BTF_KIND(info)) {
+		case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_FWD:
+			tags += named;
+			break;
+		case BTF_KIND_ENUM: case BTF_KIND_ENUM64: {
+			uint32_t step = BTF_KIND(info) == BTF_KIND_ENUM ? 8 : 12;
+			const uint8_t *x = rec(b, id) + BTF_TYPE_SIZE;
+
+			tags += named;
+			for (uint32_t i = 0; i < BTF_VLEN(info); i++)
+				enumerators += *str_at(b, load_le32(x + step * i)) != 0;
+			break;
+		}
+		case BTF_KIND_TYPEDEF: case BTF_KIND_INT: case BTF_KIND_FLOAT:
+			typedefs += named;
+			break;
+		case BTF_KIND_VAR:
+			vars += named;
+			break;
+		default:
+			break;
+		}
+	}
+	err = name_index_reserve(&b->tags, tags);
+	if (!err)
+		err = name_index_reserve(&b->typedefs, typedefs);
+	if (!err)
+		err = name_index_reserve(&b->vars, vars);
+	if (!err)
+		err = name_index_reserve(&b->enumerators, enumerators);
+	return err;
+}
+
 static struct error *build_indexes(struct btf_prov *b)
 {
-	struct error *err = NULL;
+	struct error *err = reserve_indexes(b);
 
 	for (uint32_t id = 1; !err && id < b->nr; id++) {
 		uint32_t info = info_of(b, id), kind = BTF_KIND(info);

@@ -29,9 +29,8 @@ struct name_slot *name_index_find(const struct name_index *ix, const char *key)
 	return NULL;
 }
 
-static struct error *grow(struct name_index *ix)
+static struct error *resize(struct name_index *ix, size_t cap)
 {
-	size_t cap = ix->cap ? ix->cap * 2 : 1024;
 	struct name_slot *n = calloc(cap, sizeof(*n));
 
 	if (!n)
@@ -60,7 +59,7 @@ struct error *name_index_add(struct name_index *ix, const char *key,
 	size_t h;
 
 	if ((ix->nr + 1) * 2 > ix->cap) {
-		err = grow(ix);
+		err = resize(ix, ix->cap ? ix->cap * 2 : 1024);
 		if (err)
 			return err;
 	}
@@ -83,6 +82,18 @@ struct error *name_index_add(struct name_index *ix, const char *key,
 	if (added)
 		*added = true;
 	return NULL;
+}
+
+struct error *name_index_reserve(struct name_index *ix, size_t n)
+{
+	size_t cap = ix->cap ? ix->cap : 1024;
+
+	while (cap / 2 < n) {
+		if (cap > SIZE_MAX / 2 / sizeof(struct name_slot))
+			return ERR_OOM();
+		cap *= 2;
+	}
+	return cap == ix->cap ? NULL : resize(ix, cap);
 }
 
 void name_index_free(struct name_index *ix)

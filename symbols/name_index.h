@@ -30,6 +30,9 @@ struct name_slot *name_index_find(const struct name_index *ix, const char *key);
 struct error *name_index_add(struct name_index *ix, const char *key,
 			     uint64_t val, struct name_slot **slot, bool *added);
 
+/* Make room for @n keys in all, so that adding them never rehashes. */
+struct error *name_index_reserve(struct name_index *ix, size_t n);
+
 void name_index_free(struct name_index *ix);
 
 #endif
