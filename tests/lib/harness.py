@@ -13,6 +13,8 @@ a list of ``(param_id, kwargs)``; each becomes its own test
 
 ``heavy=True`` marks tests left out by ``tests/run --quick``; ``weight`` is
 a rough cost estimate the runner uses to start expensive tests first.
+``serial`` (True, or a collection of param ids) marks cases that need much
+memory: the runner never runs two of them at the same time.
 """
 
 import inspect
@@ -34,13 +36,14 @@ def skip(reason):
     raise Skip(reason)
 
 
-def parametrize(params_fn, heavy=False, weight=1.0):
+def parametrize(params_fn, heavy=False, weight=1.0, serial=False):
     """Declare a parametrised test (see the module docstring)."""
 
     def deco(fn):
         fn._mdf_params = params_fn
         fn._mdf_heavy = heavy
         fn._mdf_weight = weight
+        fn._mdf_serial = serial
         return fn
 
     return deco
@@ -101,6 +104,8 @@ class TestCase:
         self.kwargs = kwargs or {}
         self.heavy = getattr(func, "_mdf_heavy", False)
         self.weight = getattr(func, "_mdf_weight", 1.0)
+        serial = getattr(func, "_mdf_serial", False)
+        self.serial = serial if isinstance(serial, bool) else param_id in serial
 
     @property
     def name(self):
