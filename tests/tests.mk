@@ -95,7 +95,7 @@ $(BUILD)/bin/makedumpfile: $(MAIN_OBJ) $(BUILD)/libmdf.a
 
 check-asan:
 	@scripts/install-deps.sh
-	@$(MAKE) --no-print-directory $(TEST_TOOL_BINS)
+	@$(MAKE) --no-print-directory $(TEST_TOOL_BINS) $(SYMQUERY)
 	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) OPTFLAGS="-O1 -g" \
 		EXTRA_CFLAGS="$(ASAN_CFLAGS)" $(ASAN_BUILD)/bin/makedumpfile unit-tests \
 		$(ASAN_BUILD)/tests/faults/failio.so fuzz-replay
