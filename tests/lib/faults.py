@@ -172,7 +172,7 @@ def check_structure(t, out, what):
             return 0
         f.seek((1 + sub) * bs + blocks * bs // 2)
         bm2 = int.from_bytes(f.read(blocks * bs // 2), "little")
-        ndesc = bin(bm2).count("1")
+        ndesc = bm2.bit_count()
         if size < table + 24 * ndesc:
             t.fail_soft(f"{what}: file of {size} bytes ends inside its descriptor table "
                         f"(end {table + 24 * ndesc}): readers fault on it")

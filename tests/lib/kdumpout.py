@@ -7,6 +7,7 @@ libkdumpfile's Python bindings exist only for the system interpreter
 """
 
 import os
+import re
 import struct
 
 try:
@@ -54,7 +55,7 @@ def pagemap_int(k):
 
 
 def popcount(x):
-    return bin(x).count("1")
+    return x.bit_count()
 
 
 def iter_pfns(x, limit=None):
@@ -67,20 +68,39 @@ def iter_pfns(x, limit=None):
         n += 1
 
 
+# Zero bytes, all-ones bytes, or one mixed byte: a sparse set 2^32 pfns wide
+# is a few tokens, not a 4 GiB string of its bits.
+_BYTE_RUNS = re.compile(rb"\x00+|\xff+|[^\x00\xff]")
+
+
 def runs(x):
-    """Maximal runs [a, b) of set bits of int @x."""
+    """Maximal runs [a, b) of set bits of int @x (x >= 0)."""
     out = []
-    b = bin(x)[2:][::-1]  # b[i] is bit i
-    i, n = 0, len(b)
-    while i < n:
-        j = b.find("1", i)
-        if j < 0:
-            break
-        k = b.find("0", j)
-        if k < 0:
-            k = n
-        out.append((j, k))
-        i = k
+    if x <= 0:
+        return out
+    data = x.to_bytes((x.bit_length() + 7) // 8, "little")
+    start = None
+    for m in _BYTE_RUNS.finditer(data):
+        tok = m.group()
+        pos = m.start() * 8
+        if tok[0] == 0:
+            if start is not None:
+                out.append((start, pos))
+                start = None
+        elif tok[0] == 0xFF:
+            if start is None:
+                start = pos
+        else:
+            v = tok[0]
+            for bit in range(8):
+                if v >> bit & 1:
+                    if start is None:
+                        start = pos + bit
+                elif start is not None:
+                    out.append((start, pos + bit))
+                    start = None
+    if start is not None:
+        out.append((start, len(data) * 8))
     return out
 
 
