@@ -170,25 +170,11 @@ a64_main() {
 		TIMES[guest:$name]=$(elapsed "$t")
 		log "$name: guest ran ${TIMES[guest:$name]}s (exit $grc)"
 		[ $grc = 0 ] || tail -25 "$WORK/$name/serial.log" | sed 's/^/  serial: /'
-		a64_finish_verify
+		finish_verify verify_arm64.py
 		a64_verify "$name" "$(a64_release "$A64/kernels/$pkg")" &
 		vpid=$! vname=$name
 	done
-	a64_finish_verify
-}
-
-a64_finish_verify() { # uses the caller's vpid/vname
-	[ -n "$vpid" ] || return 0
-	wait "$vpid"
-	local vrc=$?
-	if [ $vrc != 0 ] && ! grep -q '^FAIL ' "$WORK/$vname/verify.log"; then
-		echo "FAIL verify: verify_arm64.py exited $vrc" >> "$WORK/$vname/verify.log"
-	fi
-	TIMES[verify:$vname]=$(sed -n 's/.*"verify_seconds": \([0-9.]*\).*/\1/p' "$WORK/$vname/results.json" 2>/dev/null)
-	log "---- $vname (host checks)"
-	sed "s/^/  /" "$WORK/$vname/verify.log"
-	grep -E '^(PASS|FAIL|SKIP) ' "$WORK/$vname/verify.log" | sed "s/^\([A-Z]*\) /\1 $vname\//" >> "$SUMMARY"
-	vpid=""
+	finish_verify verify_arm64.py
 }
 
 a64_run_guest() { # name kernel-dir initrd -> 0 if the capture kernel finished

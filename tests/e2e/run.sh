@@ -252,12 +252,14 @@ verify_scenario() { # name scen series kexec
 # The kdump-tools scenario (a whole Debian system): kdump_tools.sh.
 source "$HERE/kdump_tools.sh"
 vpid="" vname=""
+# Collect the host checks of $vname (pid $vpid; the caller's variables);
+# $1 names the verifier in the failure line (default verify.py).
 finish_verify() {
 	[ -n "$vpid" ] || return 0
 	wait "$vpid"
 	local vrc=$?
 	if [ $vrc != 0 ] && ! grep -q '^FAIL ' "$WORK/$vname/verify.log"; then
-		echo "FAIL verify: verify.py exited $vrc" >> "$WORK/$vname/verify.log"
+		echo "FAIL verify: ${1:-verify.py} exited $vrc" >> "$WORK/$vname/verify.log"
 	fi
 	TIMES[verify:$vname]=$(sed -n 's/.*"verify_seconds": \([0-9.]*\).*/\1/p' "$WORK/$vname/results.json" 2>/dev/null)
 	log "---- $vname (host checks)"
