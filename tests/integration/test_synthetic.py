@@ -11,7 +11,7 @@ import synth
 import tools
 from explain import explain
 from harness import parametrize
-from kdumpout import fmt_pfns, iter_pfns, popcount
+from kdumpout import fmt_pfns, popcount
 
 LEVELS = (0, 1, 2, 4, 8, 16, 31)
 # Page contents are compared at the extremes (every page kept / most
@@ -68,19 +68,6 @@ def _params(debian_only=False):
     return out
 
 
-def _class_of(man, pfn):
-    for c in man["classes"]:
-        for a, b in c["runs"]:
-            if a <= pfn < b:
-                return c["class"]
-    return "no class"
-
-
-def _describe(man, bits, limit=8):
-    parts = [f"{p:#x} ({_class_of(man, p)})" for p in iter_pfns(bits, limit)]
-    return f"{fmt_pfns(bits, 8)}; e.g. " + ", ".join(parts)
-
-
 def _input(sid):
     kdumpout.require_libkdumpfile()
     vm, man = synth.generate(SCENARIOS[sid][0])
@@ -104,8 +91,8 @@ def test_kept_matches_manifest(t, sid, level):
     if sid in KEPT_FROM_CLASSES:
         want = synth.predicted_kept(man, elf, level)
         extra, missing = s.kept & ~want, want & ~s.kept
-        t.check(not extra, "kept but predicted excluded: " + _describe(man, extra))
-        t.check(not missing, "predicted kept but excluded: " + _describe(man, missing))
+        t.check(not extra, "kept but predicted excluded: " + synth.describe_pfns(man, extra))
+        t.check(not missing, "predicted kept but excluded: " + synth.describe_pfns(man, missing))
     else:
         t.log("kept set not predicted from the manifest's classes for this profile")
     if level in CONTENT_LEVELS:

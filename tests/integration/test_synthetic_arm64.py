@@ -19,7 +19,7 @@ import kdumpout
 import synth
 import tools
 from harness import parametrize
-from kdumpout import fmt_pfns, iter_pfns, popcount
+from kdumpout import popcount
 
 # id -> mkvmcore arguments (all --arch aarch64)
 SCENARIOS = {
@@ -54,35 +54,6 @@ def _input(sid):
     return vm, man, elfcore.ElfCore(vm)
 
 
-def _class_of(man, pfn):
-    for c in man["classes"]:
-        for a, b in c["runs"]:
-            if a <= pfn < b:
-                return c["class"]
-    return "no class"
-
-
-def _describe(man, bits, limit=8):
-    parts = [f"{p:#x} ({_class_of(man, p)})" for p in iter_pfns(bits, limit)]
-    return f"{fmt_pfns(bits, 8)}; e.g. " + ", ".join(parts)
-
-
-def _runs(bits):
-    """[start, end) runs of set bits."""
-    out, p = [], 0
-    while bits >> p:
-        if not (bits >> p) & 1:
-            low = (bits >> p) & -(bits >> p)
-            p += low.bit_length() - 1
-            continue
-        q = p
-        while (bits >> q) & 1:
-            q += 1
-        out.append((p, q))
-        p = q
-    return out
-
-
 def _verify_pages(out, elf, kept, ps, limit=None, zero_dropped=False):
     """Every kept pfn reads the same from @out (libkdumpfile) as from the
     input ELF; with @zero_dropped (ELF output, where -d 1 leaves zero pages
@@ -90,7 +61,7 @@ def _verify_pages(out, elf, kept, ps, limit=None, zero_dropped=False):
     (pages compared, [(pfn, why)])."""
     k = kdumpout.open_dump(out)
     bad, n = [], 0
-    for a, b in _runs(kept):
+    for a, b in kdumpout.runs(kept):
         for s in range(a, b, 256):
             e = min(b, s + 256)
             want = elf.read_phys(s * ps, (e - s) * ps)
@@ -145,8 +116,8 @@ def _check_kept(t, sid, level, heavy=False):
     t.check_equal(str(k.attr["arch.name"]), "aarch64", "architecture libkdumpfile sees")
     want = synth.predicted_kept(man, elf, level)
     extra, missing = s.kept & ~want, want & ~s.kept
-    t.check(not extra, "kept but predicted excluded: " + _describe(man, extra))
-    t.check(not missing, "predicted kept but excluded: " + _describe(man, missing))
+    t.check(not extra, "kept but predicted excluded: " + synth.describe_pfns(man, extra))
+    t.check(not missing, "predicted kept but excluded: " + synth.describe_pfns(man, missing))
     if level in (0, 31):
         n, bad = _verify_pages(out, elf, s.kept, ps)
         t.check(not bad, f"kept pages differ from the input: {bad[:5]}")
@@ -269,7 +240,7 @@ def test_arm64_refilter(t, sid):
     kept = _kept(re31)
     extra, missing = kept & ~ref.kept, ref.kept & ~kept
     t.check(not extra and not missing, "re-filtered kept set differs: extra "
-            + _describe(man, extra) + "; missing " + _describe(man, missing))
+            + synth.describe_pfns(man, extra) + "; missing " + synth.describe_pfns(man, missing))
     n, bad = _verify_pages(re31, elf, kept, man["page_size"])
     t.check(not bad, f"pages differ: {bad[:5]}")
 
@@ -289,7 +260,7 @@ def test_arm64_device_vmemmap(t, sid):
             "no device-backed vmemmap segment reported:\n" + text[-2000:])
     dbv = synth.class_bits(man, "dbv_meta")
     t.check(dbv and not dbv & ~s.kept, "device-backed vmemmap pfns excluded: "
-            + _describe(man, dbv & ~s.kept))
+            + synth.describe_pfns(man, dbv & ~s.kept))
     vm2, _, _ = _input("16K-48")
     s2 = tools.summary("ours", vm2, ["-l", "-d", "31", "--message-level", "31"])
     t.check(not re.search(r"device.backed vmemmap", s2.stdout + s2.stderr, re.I),

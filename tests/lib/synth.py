@@ -14,7 +14,7 @@ import elfcore
 import fixtures
 import tools
 from harness import skip
-from kdumpout import ranges_to_int
+from kdumpout import fmt_pfns, iter_pfns, ranges_to_int
 
 PAGE = 4096
 
@@ -75,6 +75,21 @@ def class_bits(man, name):
         if c["class"] == name:
             return ranges_to_int(c["runs"])
     return 0
+
+
+def class_of(man, pfn):
+    """The manifest class holding @pfn."""
+    for c in man["classes"]:
+        for a, b in c["runs"]:
+            if a <= pfn < b:
+                return c["class"]
+    return "no class"
+
+
+def describe_pfns(man, bits, limit=8):
+    """A pfn set for a failure message: count, ranges and a few classes."""
+    parts = [f"{p:#x} ({class_of(man, p)})" for p in iter_pfns(bits, limit)]
+    return f"{fmt_pfns(bits, 8)}; e.g. " + ", ".join(parts)
 
 
 def predicted_kept(man, elf, level, rules="upstream"):
